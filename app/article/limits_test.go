@@ -1,0 +1,175 @@
+package article
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTooLarge(t *testing.T) {
+	big := strings.Repeat("word ", 4<<20) // 20 MB
+	for name, conv := range map[string]func(string) (*Article, error){
+		"html":     func(s string) (*Article, error) { return FromHTML(s, "") },
+		"markdown": FromMarkdown,
+		"text":     FromText,
+	} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			a, err := conv(big)
+			if !errors.Is(err, ErrTooLarge) || a != nil {
+				t.Fatalf("got %v, %v; want ErrTooLarge", a, err)
+			}
+			if want := "article: the document is 20.0 MB; the limit is 10 MB"; err.Error() != want {
+				t.Errorf("message %q, want %q", err, want)
+			}
+			if d := time.Since(start); d > 100*time.Millisecond {
+				t.Errorf("refusing took %v", d)
+			}
+			t.Logf("refused in %v", time.Since(start))
+		})
+	}
+	// Exactly the limit is accepted.
+	if _, err := FromText(strings.Repeat("a", MaxInput)); err != nil {
+		t.Fatalf("at the limit: %v", err)
+	}
+}
+
+// TestDeepNesting feeds 100,000 levels of nesting. x/net/html refuses more
+// than 512 open elements, so these go through flatten; the result must
+// still come fast, keep the text, and satisfy every invariant.
+func TestDeepNesting(t *testing.T) {
+	const n = 100000
+	cases := []struct {
+		name, open, close string
+		kind              Kind
+	}{
+		{"div", "<div>", "</div>", Paragraph},
+		{"b", "<b>", "</b>", Paragraph},
+		{"ul-li", "<ul><li>", "</li></ul>", List},
+		{"ul-li unclosed", "<ul><li>", "", List},
+		{"blockquote", "<blockquote>", "</blockquote>", Quote},
+		{"table", "<table><tr><td>", "</td></tr></table>", Paragraph},
+		{"span", "<span>", "", Paragraph},
+		{"a", "<a href=https://x.example/>", "</a>", Paragraph},
+		{"mixed", "<div><b class=x><i>", "", Paragraph},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Repeat(c.open, n) + "deep text" + strings.Repeat(c.close, n)
+			start := time.Now()
+			a, err := FromHTML(src, "")
+			d := time.Since(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			t.Logf("%d levels of %s: %v", n, c.open, d)
+			if !strings.Contains(a.Text(), "deep text") || len(a.Blocks) == 0 || a.Blocks[0].Kind != c.kind {
+				t.Fatalf("lost the text: %q, %d blocks", a.Text(), len(a.Blocks))
+			}
+			check(t, a)
+		})
+	}
+}
+
+// TestFormattingFlood makes the parser reopen thousands of formatting
+// elements that differ in their attributes, past its 512 limit; flatten
+// drops the attributes, so the parser's own limit on alike formatting
+// elements applies, and the text stays.
+func TestFormattingFlood(t *testing.T) {
+	var b strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&b, "<div><b id=%d><i class=c%d>x</div>", i, i)
+	}
+	start := time.Now()
+	a, err := FromHTML(b.String(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if strings.Count(a.Text(), "x") != 3000 {
+		t.Fatalf("lost text: %d x", strings.Count(a.Text(), "x"))
+	}
+	check(t, a)
+}
+
+func TestTextOnly(t *testing.T) {
+	blocks := textOnly("<div>one <b>two</b><script>bad()</script><nav>menu<p>x</p></nav></div><p>three<br>four</p><input><p>five")
+	a := &Article{Blocks: blocks}
+	a.Index()
+	if want := "one two\n\nthree\nfour\n\nfive"; a.Text() != want {
+		t.Fatalf("got %q, want %q", a.Text(), want)
+	}
+	check(t, a)
+}
+
+func TestMarkdownPathological(t *testing.T) {
+	cases := map[string]string{
+		"quote markers": strings.Repeat("> ", 100000) + "x",
+		"quote run":     strings.Repeat(">", 100000) + " x",
+		"list markers":  strings.Repeat("- ", 100000) + "x",
+		"ordered":       strings.Repeat("1. ", 100000) + "x",
+		"links":         strings.Repeat("[a](", 100000),
+		"images":        strings.Repeat("![a](", 100000),
+		"indent": func() string {
+			var b strings.Builder
+			for i := range 3000 {
+				b.WriteString(strings.Repeat(" ", 2*i) + "- x\n")
+			}
+			return b.String()
+		}(),
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			a, err := FromMarkdown(src)
+			d := time.Since(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d bytes: %v", len(src), d)
+			if d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			check(t, a)
+		})
+	}
+}
+
+func TestBrokenInput(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+		conv            func(string) (*Article, error)
+	}{
+		{"html invalid utf8", "<p>a\xff\xfeb</p>", "a\uFFFDb", htmlNoBase},
+		{"html NUL", "<p>a\x00b\x01c\x7fd</p>", "abcd", htmlNoBase},
+		{"html C1 control", "<p>a\u0085b\u009bc</p>", "abc", htmlNoBase},
+		{"html form feed", "<p>a\fb\vc</p>", "a b c", htmlNoBase},
+		{"markdown invalid utf8", "a\xc0b", "a\uFFFDb", FromMarkdown},
+		{"markdown NUL", "# T\x00itle\n\nx\x00y", "xy", FromMarkdown},
+		{"text invalid utf8", "\xff", "\uFFFD", FromText},
+		{"text NUL", "a\x00b\r\n\r\nc\rd", "ab\n\nc d", FromText},
+		{"text only NULs", "\x00\x00", "", FromText},
+		{"truncated utf8", "ab\xe2\x82", "ab\uFFFD", FromText},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := c.conv(c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Text() != c.want {
+				t.Fatalf("text %q, want %q", a.Text(), c.want)
+			}
+			check(t, a)
+		})
+	}
+}
+
+func htmlNoBase(s string) (*Article, error) { return FromHTML(s, "") }

@@ -1,0 +1,13 @@
+package browser
+
+import "errors"
+
+// ErrOffline reports that a request never reached a server: the network is
+// down or the server could not be contacted.
+var ErrOffline = errors.New("browser: the server could not be reached")
+
+// Response is what Fetch returns for a request that reached a server.
+type Response struct {
+	Status int
+	Body   []byte
+}

@@ -1,0 +1,39 @@
+//go:build !(js && wasm)
+
+package browser
+
+// Pref returns "": outside a browser there is no storage.
+func Pref(key string) string { return "" }
+
+// SetPref reports false: outside a browser there is no storage.
+func SetPref(key, value string) bool { return false }
+
+// SetRootData does nothing outside a browser.
+func SetRootData(name, value string) {}
+
+// RootData returns "" outside a browser.
+func RootData(name string) string { return "" }
+
+// PrefersDark reports false outside a browser.
+func PrefersDark() bool { return false }
+
+// Mark does nothing outside a browser.
+func Mark(name string) {}
+
+// MarkAfterPaint does nothing outside a browser.
+func MarkAfterPaint(name string) {}
+
+// EmbeddedData returns "" outside a browser.
+func EmbeddedData(id string) string { return "" }
+
+// SetTitle does nothing outside a browser.
+func SetTitle(title string) {}
+
+// ScrollToTop does nothing outside a browser.
+func ScrollToTop() {}
+
+// Online reports true outside a browser.
+func Online() bool { return true }
+
+// Path returns "/" outside a browser.
+func Path() string { return "/" }

@@ -1,0 +1,9 @@
+//go:build !(js && wasm)
+
+package browser
+
+// TrackReading does nothing outside a browser.
+func TrackReading(articleID, articleSel string) (stop func()) { return func() {} }
+
+// RestorePosition reports false outside a browser.
+func RestorePosition(articleID, articleSel string) bool { return false }

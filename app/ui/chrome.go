@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// topBar is the bar above every page: the way home, the reading settings
+// and the theme toggle. Everything it shows before the WASM runs is the
+// same on the server and in the browser; which theme icon shows is decided
+// by the stylesheet from data-theme, not by the render.
+type topBar struct {
+	app.Compo
+
+	// Back shows a way back to the library instead of the brand alone.
+	Back bool
+
+	open  bool
+	prefs prefs
+}
+
+func (b *topBar) OnMount(ctx app.Context) {
+	b.prefs = currentPrefs()
+}
+
+func (b *topBar) Render() app.UI {
+	return app.Header().Class("topbar").Body(
+		app.Nav().Class("topbar-inner").Aria("label", "Margin").Body(
+			app.A().Class("brand").Href("/").Title("Library").Body(
+				app.If(b.Back, func() app.UI { return app.Raw(iconBack) }),
+				app.Raw(iconLogo),
+				app.Span().Class("brand-name").Text("Margin"),
+			),
+			app.Div().Class("topbar-actions").Body(
+				app.Button().
+					Class("icon-button").
+					ID("settings-button").
+					Title("Reading settings").
+					Aria("label", "Reading settings").
+					Aria("expanded", b.open).
+					OnClick(b.toggleSettings).
+					Body(app.Raw(iconType)),
+				app.Button().
+					Class("icon-button").
+					ID("theme-toggle").
+					Title("Switch light and dark").
+					Aria("label", "Switch light and dark").
+					OnClick(b.toggleTheme).
+					Body(app.Raw(iconSun), app.Raw(iconMoon)),
+			),
+		),
+		app.If(b.open, b.renderSettings),
+	)
+}
+
+func (b *topBar) renderSettings() app.UI {
+	p := b.prefs
+	return app.Div().Class("settings-layer").Body(
+		app.Div().Class("settings-backdrop").OnClick(b.toggleSettings),
+		app.Section().Class("settings").ID("settings").Aria("label", "Reading settings").OnKeyDown(b.onSettingsKey).Body(
+			app.H2().Class("settings-title").Text("Reading settings"),
+			settingRow("Theme",
+				choice("System", p.theme == "", b.setTheme("")),
+				choice("Light", p.theme == "light", b.setTheme("light")),
+				choice("Dark", p.theme == "dark", b.setTheme("dark")),
+			),
+			settingRow("Font",
+				choice("Serif", p.font == "serif", b.setFont("serif")).Class("font-serif"),
+				choice("Sans", p.font == "sans", b.setFont("sans")).Class("font-sans"),
+			),
+			settingRow("Text size",
+				app.Button().Class("choice").ID("size-down").Aria("label", "Smaller text").
+					Disabled(p.size <= minSize).OnClick(b.resize(-1)).Text("A−"),
+				app.Span().Class("size-value").Aria("live", "polite").Text(sizeLabel(p.size)),
+				app.Button().Class("choice choice-large").ID("size-up").Aria("label", "Larger text").
+					Disabled(p.size >= maxSize).OnClick(b.resize(+1)).Text("A+"),
+			),
+		),
+	)
+}
+
+func settingRow(label string, controls ...app.UI) app.UI {
+	return app.Div().Class("setting").Body(
+		app.Span().Class("setting-label").Text(label),
+		app.Div().Class("segmented").Body(controls...),
+	)
+}
+
+func choice(label string, on bool, h app.EventHandler) app.HTMLButton {
+	return app.Button().Class("choice").Aria("pressed", on).OnClick(h).Text(label)
+}
+
+// sizeLabel shows a text size step as a percentage of the default.
+func sizeLabel(step int) string {
+	return [...]string{"85%", "92%", "100%", "110%", "120%", "132%", "145%"}[step]
+}
+
+func (b *topBar) toggleSettings(ctx app.Context, e app.Event) {
+	b.open = !b.open
+	b.prefs = currentPrefs()
+}
+
+func (b *topBar) onSettingsKey(ctx app.Context, e app.Event) {
+	if e.Get("key").String() == "Escape" {
+		b.open = false
+	}
+}
+
+// toggleTheme flips between light and dark and remembers the choice;
+// "System" in the settings goes back to following the system.
+func (b *topBar) toggleTheme(ctx app.Context, e app.Event) {
+	b.prefs = currentPrefs()
+	if b.prefs.dark() {
+		b.prefs.theme = "light"
+	} else {
+		b.prefs.theme = "dark"
+	}
+	b.prefs.save()
+}
+
+func (b *topBar) setTheme(theme string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		b.prefs.theme = theme
+		b.prefs.save()
+	}
+}
+
+func (b *topBar) setFont(font string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		b.prefs.font = font
+		b.prefs.save()
+	}
+}
+
+func (b *topBar) resize(delta int) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		b.prefs.size = max(minSize, min(maxSize, b.prefs.size+delta))
+		b.prefs.save()
+	}
+}

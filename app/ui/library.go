@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"margin/app/browser"
+	"margin/app/library"
+)
+
+// loadTimeout bounds how long a page waits for its data.
+const loadTimeout = 20 * time.Second
+
+// Library is the home page: every article with its site, date, reading
+// time and the start of its text.
+type Library struct {
+	app.Compo
+
+	src    library.Source
+	status status
+	items  []library.Summary
+}
+
+func (l *Library) OnInit() {
+	if d, ok := embedded("/"); ok {
+		l.items, l.status = d.Summaries, loaded
+	}
+}
+
+func (l *Library) OnPreRender(ctx app.Context) { l.load(ctx) }
+
+func (l *Library) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("%s", "Library · Margin")
+	ctx.Page().SetDescription("%s", "Your articles, ready to read and mark up.")
+	l.load(ctx)
+}
+
+func (l *Library) OnMount(ctx app.Context) {
+	browser.Mark("margin-mounted")
+	browser.MarkAfterPaint("margin-painted")
+}
+
+// load reads the summaries once: directly on the server, which waits for
+// it before writing the page; in a goroutine in the browser.
+func (l *Library) load(ctx app.Context) {
+	if l.status == loaded || l.status == loading {
+		return
+	}
+	l.status = loading
+	fetch := func() ([]library.Summary, error) {
+		c, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		return l.src.Summaries(c)
+	}
+	if app.IsServer {
+		l.items, l.status = l.settle(fetch())
+		return
+	}
+	ctx.Async(func() {
+		items, err := fetch()
+		ctx.Dispatch(func(ctx app.Context) { l.items, l.status = l.settle(items, err) })
+	})
+}
+
+func (l *Library) settle(items []library.Summary, err error) ([]library.Summary, status) {
+	if err != nil {
+		app.Logf("ui: library: %v", err)
+		return nil, failed
+	}
+	return items, loaded
+}
+
+func (l *Library) Render() app.UI {
+	return app.Div().Class("page page-library").Body(
+		&topBar{},
+		app.Main().Class("library").ID("main").Body(
+			app.H1().Class("library-title").Text("Library"),
+			l.renderList(),
+		),
+		app.If(l.status == loaded, func() app.UI {
+			return dataScript(pageData{Path: "/", Summaries: l.items})
+		}),
+	)
+}
+
+func (l *Library) renderList() app.UI {
+	switch l.status {
+	case failed:
+		return notice("The library could not be loaded.",
+			"Check your connection; it loads again when you come back to this page.")
+	case loaded:
+		if len(l.items) == 0 {
+			return notice("Your library is empty.", "Articles you add show up here.")
+		}
+		return app.Ol().Class("cards").Body(
+			app.Range(l.items).Slice(func(i int) app.UI { return card(l.items[i]) }),
+		)
+	default:
+		return app.P().Class("loading").Aria("busy", true).Text("Loading your library…")
+	}
+}
+
+// card is one article in the library list.
+func card(s library.Summary) app.UI {
+	title := s.Meta.Title
+	if title == "" {
+		title = "Untitled article"
+	}
+	return app.Li().Class("card").Body(
+		app.A().Class("card-link").Href(articleHref(s.ID)).Body(
+			app.P().Class("card-meta").Text(byline(s.Meta)),
+			app.H2().Class("card-title").Text(title),
+			app.If(s.Meta.Excerpt != "", func() app.UI {
+				return app.P().Class("card-excerpt").Text(s.Meta.Excerpt)
+			}),
+		),
+	)
+}
+
+// notice is a short message in place of content, with what to do next.
+func notice(title, hint string) app.UI {
+	return app.Div().Class("notice").Body(
+		app.P().Class("notice-title").Text(title),
+		app.P().Class("notice-hint").Text(hint),
+	)
+}

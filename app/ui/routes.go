@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"regexp"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"margin/app/library"
+)
+
+// articlePath matches a reader address, /a/{id}.
+var articlePath = regexp.MustCompile(`^/a/([A-Za-z0-9_-]{1,64})$`)
+
+// Register routes Margin's pages, each reading its data from src. The
+// server and the WASM call it alike: go-app answers 404 for paths the
+// server has no route for.
+func Register(src library.Source) {
+	app.Route("/", func() app.Composer { return &Library{src: src} })
+	app.RouteWithRegexp(articlePath.String(), func() app.Composer { return &Reader{src: src} })
+	// Everything else gets Margin's own not-found page; the server sends it
+	// with status 404 (see Known).
+	app.RouteWithRegexp(`^/`, func() app.Composer { return &Missing{} })
+}
+
+// ArticleID returns the article id in a reader address.
+func ArticleID(path string) (string, bool) {
+	m := articlePath.FindStringSubmatch(path)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// Known reports whether path is one of the app's pages rather than the
+// not-found page.
+func Known(path string) bool {
+	if path == "/" {
+		return true
+	}
+	_, ok := ArticleID(path)
+	return ok
+}
+
+// articleHref is the address of an article in the reader.
+func articleHref(id string) string { return "/a/" + id }

@@ -1,0 +1,182 @@
+// Package articles holds the server's articles in memory: the sample
+// articles built into the binary and any article files found in the data
+// folder. It is the library the pages are prerendered from.
+package articles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"margin/app/article"
+	"margin/app/library"
+)
+
+// Collection is a set of articles by id. It is safe for concurrent use.
+type Collection struct {
+	mu    sync.RWMutex // mu guards byID and order
+	byID  map[string]*article.Article
+	order []library.Summary // newest first
+}
+
+// New returns an empty collection.
+func New() *Collection {
+	return &Collection{byID: map[string]*article.Article{}}
+}
+
+// Load returns a collection of the article files in seed (a file system
+// whose articles/ folder holds the samples) and in dir/articles, if that
+// folder exists. A broken sample is an error; a broken file in the data
+// folder is logged and skipped, so one bad file does not keep the server
+// from starting.
+func Load(seed fs.FS, dir string, log *slog.Logger) (*Collection, error) {
+	c := New()
+	if err := c.loadFS(seed, "articles", nil); err != nil {
+		return nil, fmt.Errorf("articles: samples: %w", err)
+	}
+	if dir == "" {
+		return c, nil
+	}
+	folder := filepath.Join(dir, "articles")
+	if _, err := os.Stat(folder); errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err := c.loadFS(os.DirFS(folder), ".", log); err != nil {
+		return nil, fmt.Errorf("articles: %s: %w", folder, err)
+	}
+	return c, nil
+}
+
+// loadFS adds every .md, .txt and .html file of fsys's folder dir. With a
+// logger, a file that fails is logged and skipped; without, it is an error.
+func (c *Collection) loadFS(fsys fs.FS, dir string, log *slog.Logger) error {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		name := path.Join(dir, e.Name())
+		a, err := parseFile(fsys, name)
+		if errors.Is(err, errUnknownKind) {
+			continue
+		}
+		if err != nil {
+			if log == nil {
+				return err
+			}
+			log.Warn("article file skipped", "file", name, "err", err)
+			continue
+		}
+		c.Add(a)
+	}
+	return nil
+}
+
+var errUnknownKind = errors.New("not an article file")
+
+// maxFile bounds an article file; the model refuses larger inputs anyway.
+const maxFile = article.MaxInput
+
+func parseFile(fsys fs.FS, name string) (*article.Article, error) {
+	ext := strings.ToLower(path.Ext(name))
+	if ext != ".md" && ext != ".txt" && ext != ".html" && ext != ".htm" {
+		return nil, errUnknownKind
+	}
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxFile {
+		return nil, fmt.Errorf("%s: %w", name, article.ErrTooLarge)
+	}
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var a *article.Article
+	switch ext {
+	case ".md":
+		a, err = article.FromMarkdown(string(b))
+	case ".txt":
+		a, err = article.FromText(string(b))
+	default:
+		a, err = article.FromHTML(string(b), "")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if a.Meta.Title == "" {
+		a.Meta.Title = strings.TrimSuffix(path.Base(name), path.Ext(name))
+	}
+	return a, nil
+}
+
+// Add puts a in the collection under an id made from its content, so the
+// same article keeps its address across restarts, and returns the id.
+func (c *Collection) Add(a *article.Article) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id := a.ID
+	if id == "" {
+		base := a.Meta.Hash
+		if len(base) > 12 {
+			base = base[:12]
+		}
+		id = base
+		for n := 2; c.byID[id] != nil; n++ {
+			id = fmt.Sprintf("%s-%d", base, n)
+		}
+		a.ID = id
+	}
+	c.byID[id] = a
+	c.order = c.order[:0]
+	for _, x := range c.byID {
+		c.order = append(c.order, library.Summarize(x))
+	}
+	sort.Slice(c.order, func(i, j int) bool {
+		a, b := c.order[i].Meta, c.order[j].Meta
+		if !a.Published.Equal(b.Published) {
+			return a.Published.After(b.Published)
+		}
+		return a.Title < b.Title
+	})
+	return id
+}
+
+// Has reports whether the collection holds an article with the given id.
+func (c *Collection) Has(id string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byID[id] != nil
+}
+
+// Summaries returns the articles' summaries, newest first.
+func (c *Collection) Summaries(ctx context.Context) ([]library.Summary, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return append([]library.Summary(nil), c.order...), nil
+}
+
+// Article returns the article with the given id; it must not be modified.
+func (c *Collection) Article(ctx context.Context, id string) (*article.Article, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	a := c.byID[id]
+	if a == nil {
+		return nil, fmt.Errorf("article %q: %w", id, library.ErrNotFound)
+	}
+	return a, nil
+}
+
+var _ library.Source = (*Collection)(nil)

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"margin/cmd/internal/static"
+)
+
+// Files under /web/ that every page links or precaches.
+const (
+	stylesheet = "/web/margin.css"
+	prefsJS    = "/web/prefs.js"
+	iconSVG    = "/web/icons/icon.svg"
+	icon192    = "/web/icons/icon-192.png"
+	icon512    = "/web/icons/icon-512.png"
+	iconMask   = "/web/icons/maskable-512.png"
+)
+
+// newAppHandler configures go-app's handler, which writes the pages, the
+// manifest, app.js and the service worker.
+func (s *Server) newAppHandler() *app.Handler {
+	h := &app.Handler{
+		Name:            "Margin",
+		ShortName:       "Margin",
+		Title:           "Margin",
+		Description:     "Read articles, mark what matters, and share it.",
+		Lang:            "en",
+		BackgroundColor: "#fbfaf7",
+		ThemeColor:      "#fbfaf7",
+		LoadingLabel:    "Loading Margin {progress}%",
+		Icon: app.Icon{
+			Default:  icon192,
+			Large:    icon512,
+			SVG:      iconSVG,
+			Maskable: iconMask,
+		},
+		Image:     icon512,
+		Resources: s.static,
+		Styles:    []string{stylesheet},
+		// prefs.js runs before the body is parsed, so the page paints in
+		// the reader's theme and size from the start.
+		Scripts:                 []string{prefsJS},
+		WasmContentLengthHeader: static.WasmLengthHeader,
+		ServiceWorkerTemplate:   workerTemplate,
+	}
+	h.Version = buildVersion(s.static.Version(), workerTemplate)
+	return h
+}
+
+// buildVersion derives the version from what the build serves, so every
+// replica of one build agrees and a restart is not an update.
+func buildVersion(files, worker string) string {
+	sum := sha256.Sum256([]byte(files + "\x00" + worker))
+	return hex.EncodeToString(sum[:])[:16]
+}

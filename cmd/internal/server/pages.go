@@ -1,0 +1,141 @@
+package server
+
+import (
+	"bytes"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"margin/app/ui"
+)
+
+// page answers a page address with go-app's prerendered HTML, corrected
+// where go-app's stock handler would mislead browsers:
+//
+//   - go-app answers 304 to any request whose If-None-Match is the build
+//     version, whatever the page; a page's content changes without a new
+//     build, so pages carry no ETag and their validators are ignored;
+//   - unknown addresses and unknown articles get status 404 (the page is
+//     Margin's own not-found page);
+//   - the <head>'s attributes are re-escaped and made absolute (see fixHead).
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "Pages can only be read.", http.StatusMethodNotAllowed)
+		return
+	}
+	status := http.StatusOK
+	if !ui.Known(r.URL.Path) {
+		status = http.StatusNotFound
+	} else if id, ok := ui.ArticleID(r.URL.Path); ok && !s.cfg.Articles.Has(id) {
+		status = http.StatusNotFound
+	}
+	r.Header.Del("If-None-Match")
+	r.Header.Del("If-Modified-Since")
+
+	rec := &recorder{header: http.Header{}}
+	s.app.ServeHTTP(rec, r)
+	if rec.status != 0 && rec.status != http.StatusOK {
+		// go-app failed to render; pass its answer on as it is.
+		copyHeader(w.Header(), rec.header)
+		w.WriteHeader(rec.status)
+		w.Write(rec.body.Bytes())
+		return
+	}
+	ogType := "website"
+	if _, ok := ui.ArticleID(r.URL.Path); ok && status == http.StatusOK {
+		ogType = "article"
+	}
+	body := fixHead(rec.body.Bytes(), s.origin(r), ogType)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// origin is the scheme and host the server is reached at.
+func (s *Server) origin(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// headAttr matches an attribute as go-app writes it: its value through
+// strconv.Quote, so a quote inside comes out as \" and ends the attribute
+// early for an HTML parser.
+var headAttr = regexp.MustCompile(`(\s[a-zA-Z][a-zA-Z0-9:_-]*)="((?:[^"\\]|\\.)*)"`)
+
+// ogTypeTag matches the Open Graph type, which go-app always calls website.
+var ogTypeTag = regexp.MustCompile(`<meta[^>]*property="og:type"[^>]*>`)
+
+// fixHead rewrites the attributes in the document's <head> with HTML
+// escaping instead of Go quoting, so titles and descriptions holding ", <,
+// & or \ still make valid meta tags, and makes the host-less URLs go-app
+// writes for link previews ("https:///a/x") absolute on origin.
+func fixHead(doc []byte, origin, ogType string) []byte {
+	start := bytes.Index(doc, []byte("<head>"))
+	end := bytes.Index(doc, []byte("</head>"))
+	if start < 0 || end < start {
+		return doc
+	}
+	head := headAttr.ReplaceAllFunc(doc[start:end], func(m []byte) []byte {
+		sub := headAttr.FindSubmatch(m)
+		v, err := strconv.Unquote(`"` + string(sub[2]) + `"`)
+		if err != nil {
+			return m
+		}
+		if rest, ok := strings.CutPrefix(v, "https:///"); ok {
+			v = origin + "/" + rest
+		} else if v == "https://" {
+			v = origin + "/"
+		}
+		return []byte(string(sub[1]) + `="` + html.EscapeString(v) + `"`)
+	})
+	if ogType != "website" {
+		head = ogTypeTag.ReplaceAllFunc(head, func(m []byte) []byte {
+			return bytes.Replace(m, []byte(`content="website"`), []byte(`content="`+ogType+`"`), 1)
+		})
+	}
+	out := make([]byte, 0, len(doc)+len(head)-(end-start))
+	out = append(out, doc[:start]...)
+	out = append(out, head...)
+	return append(out, doc[end:]...)
+}
+
+// recorder keeps an answer in memory so it can be corrected before it
+// is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
