@@ -26,8 +26,8 @@ func (s *sink) list(n *html.Node, in inline) {
 	var stray *sink
 	add := func(item *sink) {
 		item.flush()
-		if len(item.blocks) > 0 {
-			b.Items = append(b.Items, Item{Blocks: item.blocks})
+		if blocks := item.all(); len(blocks) > 0 {
+			b.Items = append(b.Items, Item{Blocks: blocks})
 		}
 	}
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
@@ -50,7 +50,7 @@ func (s *sink) list(n *html.Node, in inline) {
 		add(stray)
 	}
 	if len(b.Items) > 0 {
-		s.blocks = append(s.blocks, b)
+		s.add(b)
 	}
 }
 
@@ -97,7 +97,7 @@ func (s *sink) code(n *html.Node, in inline) {
 	if strings.TrimSpace(t) == "" {
 		return
 	}
-	s.blocks = append(s.blocks, Block{Kind: Code, Lang: codeLang(n), Runs: []Run{{Text: t}}})
+	s.add(Block{Kind: Code, Lang: codeLang(n), Runs: []Run{{Text: t}}})
 }
 
 func codeWalk(n *html.Node, b *strings.Builder) string {
@@ -186,14 +186,14 @@ func (s *sink) figure(n *html.Node, in inline) {
 		other.node(ch, in)
 	}
 	other.flush()
-	s.blocks = append(s.blocks, other.blocks...)
+	s.add(other.all()...)
 	if imgNode != nil {
 		i, _ := s.c.image(imgNode)
 		img = &i
 	}
 	runs := foldRuns(caption.runs)
 	if img != nil || runs != nil {
-		s.blocks = append(s.blocks, Block{Kind: Figure, Image: img, Runs: runs})
+		s.add(Block{Kind: Figure, Image: img, Runs: runs})
 	}
 }
 
@@ -226,23 +226,20 @@ func (s *sink) table(n *html.Node, in inline) {
 		return
 	}
 	s.flush()
-	var rows []Row
-	var only *html.Node // the cell, while there is just one
+	// Find the cells first: a table of one cell is unwrapped without
+	// converting its content twice.
+	var trs [][]*html.Node
 	cells := 0
 	row := func(tr *html.Node) {
-		var r Row
+		var tds []*html.Node
 		for td := tr.FirstChild; td != nil; td = td.NextSibling {
-			if td.Type != html.ElementNode || td.Namespace != "" || (td.DataAtom != atom.Td && td.DataAtom != atom.Th) {
-				continue
+			if td.Type == html.ElementNode && td.Namespace == "" && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+				tds = append(tds, td)
 			}
-			c := &sink{c: s.c, leaf: true}
-			c.walk(td, in)
-			r.Cells = append(r.Cells, Cell{Header: td.DataAtom == atom.Th, Runs: foldRuns(c.runs)})
-			only = td
-			cells++
 		}
-		if len(r.Cells) > 0 {
-			rows = append(rows, r)
+		if len(tds) > 0 {
+			trs = append(trs, tds)
+			cells += len(tds)
 		}
 	}
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
@@ -254,7 +251,7 @@ func (s *sink) table(n *html.Node, in inline) {
 			c := &sink{c: s.c, leaf: true}
 			c.walk(ch, in)
 			if runs := foldRuns(c.runs); runs != nil {
-				s.blocks = append(s.blocks, Block{Kind: Paragraph, Runs: runs})
+				s.add(Block{Kind: Paragraph, Runs: runs})
 			}
 		case atom.Thead, atom.Tbody, atom.Tfoot:
 			for tr := ch.FirstChild; tr != nil; tr = tr.NextSibling {
@@ -267,13 +264,22 @@ func (s *sink) table(n *html.Node, in inline) {
 		}
 	}
 	if cells == 1 {
-		s.container(only, in)
+		s.container(trs[0][0], in)
 		return
+	}
+	rows := make([]Row, len(trs))
+	for i, tds := range trs {
+		rows[i].Cells = make([]Cell, len(tds))
+		for j, td := range tds {
+			c := &sink{c: s.c, leaf: true}
+			c.walk(td, in)
+			rows[i].Cells[j] = Cell{Header: td.DataAtom == atom.Th, Runs: foldRuns(c.runs)}
+		}
 	}
 	for _, r := range rows {
 		for _, c := range r.Cells {
 			if c.Runs != nil {
-				s.blocks = append(s.blocks, Block{Kind: Table, Rows: rows})
+				s.add(Block{Kind: Table, Rows: rows})
 				return
 			}
 		}

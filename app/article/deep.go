@@ -170,10 +170,7 @@ func textOnly(src string) []Block {
 		switch tt {
 		case html.ErrorToken:
 			s.flush()
-			if s.blocks == nil {
-				return []Block{}
-			}
-			return s.blocks
+			return s.all()
 		case html.TextToken:
 			if skip == 0 {
 				s.text(string(z.Text()), inline{})

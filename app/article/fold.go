@@ -14,9 +14,19 @@ import (
 // same characters that offsets count.
 func foldRuns(in []Run) []Run {
 	var out []Run
+	var cur strings.Builder // text of a run being merged, not yet in out
+	merging := false
+	settle := func() {
+		if merging {
+			out[len(out)-1].Text = cur.String()
+			cur.Reset()
+			merging = false
+		}
+	}
 	space := true // the last character kept was white space or a break
 	for _, r := range in {
 		if r.Break {
+			settle()
 			out = trimTrailingSpace(out)
 			if len(out) > 0 {
 				out = append(out, Run{Style: r.Style, Href: r.Href, Break: true})
@@ -29,11 +39,19 @@ func foldRuns(in []Run) []Run {
 			continue
 		}
 		if n := len(out); n > 0 && !out[n-1].Break && out[n-1].Style == r.Style && out[n-1].Href == r.Href {
-			out[n-1].Text += t
+			// Merging many small runs one by one would copy the text over
+			// and over; a builder keeps it linear.
+			if !merging {
+				cur.WriteString(out[n-1].Text)
+				merging = true
+			}
+			cur.WriteString(t)
 			continue
 		}
+		settle()
 		out = append(out, Run{Text: t, Style: r.Style, Href: r.Href})
 	}
+	settle()
 	for {
 		out = trimTrailingSpace(out)
 		if n := len(out); n > 0 && out[n-1].Break {
@@ -101,17 +119,17 @@ func trimTrailingSpace(runs []Run) []Run {
 
 // foldString folds white space in a plain string (titles, alt texts, …).
 func foldString(s string) string {
+	s = clean(s)
 	space := true
 	return strings.TrimRightFunc(foldText(s, &space), unicode.IsSpace)
 }
 
 // normalizeCode normalizes a code block's text: white space is kept, line ends
-// are "\n", and trailing newlines are dropped. Dropping all of them rather
+// are "\n", control characters go, and trailing newlines are dropped. Dropping all of them rather
 // than one keeps the text the same when the block is converted again from
 // its own HTML.
 func normalizeCode(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
+	s = clean(s)
 	return strings.TrimRight(s, "\n")
 }
 

@@ -1,8 +1,22 @@
 package article
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 )
+
+// addFiles adds the test inputs with the given extension as seeds.
+func addFiles(f *testing.F, ext string, extra ...any) {
+	files, _ := filepath.Glob("testdata/input/*" + ext)
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]any{string(src)}, extra...)...)
+	}
+}
 
 var htmlSeeds = []string{
 	"",
@@ -62,6 +76,7 @@ func FuzzFromHTML(f *testing.F) {
 		f.Add(s, "")
 		f.Add(s, "https://example.com/a/b.html?q=1")
 	}
+	addFiles(f, ".html", goldenBase)
 	f.Fuzz(func(t *testing.T, src, base string) {
 		a, err := FromHTML(src, base)
 		if err != nil {
@@ -75,6 +90,7 @@ func FuzzFromMarkdown(f *testing.F) {
 	for _, s := range markdownSeeds {
 		f.Add(s)
 	}
+	addFiles(f, ".md")
 	f.Fuzz(func(t *testing.T, src string) {
 		a, err := FromMarkdown(src)
 		if err != nil {
@@ -88,6 +104,7 @@ func FuzzFromText(f *testing.F) {
 	for _, s := range textSeeds {
 		f.Add(s)
 	}
+	addFiles(f, ".txt")
 	f.Fuzz(func(t *testing.T, src string) {
 		a, err := FromText(src)
 		if err != nil {

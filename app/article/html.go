@@ -57,9 +57,14 @@ func convertHTML(src, base string, document bool) *Article {
 	}
 	if document {
 		c.meta(root, &a.Meta)
-		if a.Meta.URL == "" && c.base != nil {
-			a.Meta.URL = c.base.String()
-		}
+	}
+	// Meta.URL is the canonical address if the page names one, else the
+	// page's own.
+	if a.Meta.URL == "" && c.base != nil {
+		a.Meta.URL = c.base.String()
+	}
+	if document {
+		// Links resolve against <base href> where the page has one.
 		if b := c.docBase(root); b != nil {
 			c.base = b
 		}
@@ -67,16 +72,13 @@ func convertHTML(src, base string, document bool) *Article {
 	s := &sink{c: c}
 	s.walk(root, inline{})
 	s.flush()
-	a.Blocks = s.blocks
+	a.Blocks = s.all()
 	if document && len(a.Blocks) > 0 && a.Blocks[0].Kind == Heading && a.Blocks[0].Level == 1 {
 		h := foldString(runsText(a.Blocks[0].Runs))
 		if a.Meta.Title == "" || h == a.Meta.Title {
 			a.Meta.Title = h
 			a.Blocks = a.Blocks[1:]
 		}
-	}
-	if a.Blocks == nil {
-		a.Blocks = []Block{}
 	}
 	return a
 }
@@ -121,7 +123,8 @@ type inline struct {
 // boundaries inside become line breaks.
 type sink struct {
 	c      *converter
-	blocks []Block
+	blocks []Block   // the latest blocks
+	done   [][]Block // earlier blocks, in full chunks
 	runs   []Run
 	imgs   []Image
 	leaf   bool
@@ -130,10 +133,46 @@ type sink struct {
 	skip   *html.Node // the image a figure already took
 }
 
+// chunk is how many blocks a sink collects before starting a new slice.
+// Growing one slice of millions of blocks (a hostile page of tiny
+// paragraphs) spends most of the time copying; chunks are copied once.
+const chunk = 4096
+
+func (s *sink) add(b ...Block) {
+	for _, x := range b {
+		if len(s.blocks) == chunk {
+			s.done = append(s.done, s.blocks)
+			s.blocks = make([]Block, 0, chunk)
+		}
+		s.blocks = append(s.blocks, x)
+	}
+}
+
+// all returns the blocks collected, never nil.
+func (s *sink) all() []Block {
+	if len(s.done) == 0 {
+		if s.blocks == nil {
+			return []Block{}
+		}
+		return s.blocks
+	}
+	n := len(s.blocks)
+	for _, c := range s.done {
+		n += len(c)
+	}
+	out := make([]Block, 0, n)
+	for _, c := range s.done {
+		out = append(out, c...)
+	}
+	return append(out, s.blocks...)
+}
+
 func (s *sink) text(t string, in inline) {
 	if t == "" {
 		return
 	}
+	// Character references can still make control characters.
+	t = clean(t)
 	if s.soft && strings.TrimSpace(t) != "" {
 		s.soft = false
 		if n := len(s.runs); n > 0 && !s.runs[n-1].Break {
@@ -162,11 +201,11 @@ func (s *sink) boundary() {
 func (s *sink) flush() {
 	runs := foldRuns(s.runs)
 	if runs != nil {
-		s.blocks = append(s.blocks, Block{Kind: Paragraph, Runs: runs})
+		s.add(Block{Kind: Paragraph, Runs: runs})
 	} else {
 		for i := range s.imgs {
 			img := s.imgs[i]
-			s.blocks = append(s.blocks, Block{Kind: Figure, Image: &img})
+			s.add(Block{Kind: Figure, Image: &img})
 		}
 	}
 	s.runs, s.imgs = s.runs[:0], s.imgs[:0]
@@ -231,7 +270,7 @@ func (s *sink) element(n *html.Node, in inline) {
 		h := &sink{c: s.c, leaf: true}
 		h.walk(n, in)
 		if runs := foldRuns(h.runs); runs != nil {
-			s.blocks = append(s.blocks, Block{Kind: Heading, Level: int(n.Data[1] - '0'), Runs: runs})
+			s.add(Block{Kind: Heading, Level: int(n.Data[1] - '0'), Runs: runs})
 		}
 	case atom.Ul, atom.Ol, atom.Dir, atom.Menu:
 		s.list(n, in)
@@ -244,8 +283,8 @@ func (s *sink) element(n *html.Node, in inline) {
 		q := &sink{c: s.c, nest: s.nest + 1}
 		q.walk(n, in)
 		q.flush()
-		if len(q.blocks) > 0 {
-			s.blocks = append(s.blocks, Block{Kind: Quote, Blocks: q.blocks})
+		if blocks := q.all(); len(blocks) > 0 {
+			s.add(Block{Kind: Quote, Blocks: blocks})
 		}
 	case atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext:
 		s.code(n, in)
@@ -256,7 +295,7 @@ func (s *sink) element(n *html.Node, in inline) {
 	case atom.Hr:
 		s.boundary()
 		if !s.leaf {
-			s.blocks = append(s.blocks, Block{Kind: Rule})
+			s.add(Block{Kind: Rule})
 		}
 	case atom.Wbr:
 	default:

@@ -3,6 +3,7 @@ package article
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,8 +27,10 @@ var ErrTooLarge = errors.New("article: the document is too large")
 type sizeError struct{ n int }
 
 func (e sizeError) Error() string {
-	return fmt.Sprintf("article: the document is %.1f MB; the limit is %d MB",
-		float64(e.n)/(1<<20), MaxInput>>20)
+	// Rounded up, so that a document just over the limit does not read
+	// as being at it.
+	mb := math.Ceil(float64(e.n)*10/(1<<20)) / 10
+	return fmt.Sprintf("article: the document is %.1f MB; the limit is %d MB", mb, MaxInput>>20)
 }
 
 func (e sizeError) Unwrap() error { return ErrTooLarge }

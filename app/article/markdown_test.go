@@ -126,6 +126,10 @@ func TestGuardMarkdown(t *testing.T) {
 		{"ordered marker escaped", strings.Repeat("1. ", 33) + "x", strings.Repeat("1. ", 32) + "1\\. x"},
 		{"indent capped", strings.Repeat(" ", 200) + "x\n", strings.Repeat(" ", 128) + "x\n"},
 		{"links past the limit escaped", strings.Repeat("[a](", 65) + "\n", strings.Repeat("[a](", 64) + "[a]\\(\n"},
+		{"long paragraph split", strings.Repeat("a\n", 300), strings.Repeat("a\n", 256) + "\n" + strings.Repeat("a\n", 44)},
+		{"long quoted paragraph split", strings.Repeat("> a\n", 300), strings.Repeat("> a\n", 256) + ">\n" + strings.Repeat("> a\n", 44)},
+		{"long list not split", strings.Repeat("- a\n", 300), strings.Repeat("- a\n", 300)},
+		{"long table not split", "|a|\n|-|\n" + strings.Repeat("|x|\n", 300), "|a|\n|-|\n" + strings.Repeat("|x|\n", 300)},
 		{"fenced code untouched", "```\n" + deep + "```\n" + deep, "```\n" + deep + "```\n" + strings.Repeat("> ", 32) + "\\" + strings.Repeat("> ", 8) + "x\n"},
 	}
 	for _, c := range cases {

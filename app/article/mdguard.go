@@ -6,24 +6,30 @@ import (
 
 // goldmark takes time quadratic in some shapes of input: block containers
 // nested deeply on one line ("> > > …", "- - - …"), lists nested deeply by
-// indentation, and many unclosed "](" on one line. A 10 MB source of such
-// shapes would keep a browser tab busy for minutes. guardMarkdown escapes
-// the excess of each shape; no sensible document comes near these limits.
+// indentation, many unclosed "](" on one line, and paragraphs of very many
+// lines (link reference definitions are read line by line from the whole
+// paragraph). A 10 MB source of such shapes would keep a browser tab busy
+// for minutes. guardMarkdown escapes the excess of each shape; no sensible
+// document comes near these limits.
 const (
 	mdMaxMarkers = 32  // container markers at the start of one line
 	mdMaxIndent  = 128 // columns of indentation after them
 	mdMaxLinks   = 64  // "](" on one line
+	mdMaxLines   = 256 // lines in one paragraph
 )
 
 // guardMarkdown returns src with the excess of pathological shapes escaped
-// (a backslash before the extra markers and "(") or cut (indentation).
-// Lines inside fenced code are left alone.
+// (a backslash before the extra markers and "("), cut (indentation) or
+// split (a blank line into an over-long paragraph, keeping its block
+// quote markers). Lines inside fenced code are left alone.
 func guardMarkdown(src string) string {
 	var b strings.Builder
 	changed := false
 	fence := ""
 	done := 0 // src[:done] is in b or unchanged
 	pos := 0
+	lines := 0 // non-blank lines in a row
+	table := false
 	for line := range strings.Lines(src) {
 		start := pos
 		pos += len(line)
@@ -36,8 +42,19 @@ func guardMarkdown(src string) string {
 			continue
 		}
 		if f := opensFence(rest); f != "" {
-			fence = f
+			fence, lines = f, 0
 			continue
+		}
+		sep := ""
+		if strings.TrimSpace(rest) == "" {
+			lines, table = 0, false
+		} else {
+			lines++
+			table = table || isDelimiterRow(rest)
+			if lines > mdMaxLines && !table && splittable(line[:i], rest) {
+				sep = quoteMarkers(line[:i]) + "\n"
+				lines = 1
+			}
 		}
 		fixed := rest
 		if more {
@@ -47,14 +64,16 @@ func guardMarkdown(src string) string {
 		if strings.Count(fixed, "](") > mdMaxLinks {
 			fixed = escapeLinks(fixed)
 		}
-		if fixed == rest {
+		if fixed == rest && sep == "" {
 			continue
 		}
 		if !changed {
 			b.Grow(len(src) + 64)
 			changed = true
 		}
-		b.WriteString(src[done : start+i])
+		b.WriteString(src[done:start])
+		b.WriteString(sep)
+		b.WriteString(line[:i])
 		b.WriteString(fixed)
 		done = pos
 	}
@@ -191,4 +210,32 @@ func closesFence(s, fence string) bool {
 		return false
 	}
 	return strings.Trim(t, string(fence[0])+" \t\n") == ""
+}
+
+// splittable reports whether a blank line may go before this line: its
+// container prefix holds only block quote markers (a blank line after list
+// markers would make an empty item), and the line is not indented code or
+// raw HTML.
+func splittable(prefix, rest string) bool {
+	if strings.Trim(prefix, "> \t") != "" {
+		return false
+	}
+	t := strings.TrimLeft(rest, " ")
+	return len(rest)-len(t) < 4 && !strings.HasPrefix(t, "\t") && !strings.HasPrefix(t, "<")
+}
+
+// quoteMarkers is the block quote markers of a prefix, which make a blank
+// line inside the same quotes.
+func quoteMarkers(prefix string) string {
+	return strings.Repeat(">", strings.Count(prefix, ">"))
+}
+
+// isDelimiterRow reports whether a line is a GitHub table's delimiter row,
+// such as "| --- | :-: |"; the rows of a table must not be split.
+func isDelimiterRow(s string) bool {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "|") || !strings.Contains(s, "-") {
+		return false
+	}
+	return strings.Trim(s, "|:- \t") == ""
 }

@@ -9,6 +9,7 @@ import (
 // HTML returns the HTML of all blocks, one root element each, in order.
 func (a *Article) HTML() string {
 	var b strings.Builder
+	b.Grow(len(a.text) + len(a.text)/2)
 	for i := range a.Blocks {
 		renderBlock(&b, &a.Blocks[i], i)
 	}

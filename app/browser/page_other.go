@@ -37,3 +37,6 @@ func Online() bool { return true }
 
 // Path returns "/" outside a browser.
 func Path() string { return "/" }
+
+// ScrollY returns 0 outside a browser.
+func ScrollY() float64 { return 0 }

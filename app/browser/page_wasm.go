@@ -130,3 +130,8 @@ func Online() bool {
 func Path() string {
 	return js.Global().Get("location").Get("pathname").String()
 }
+
+// ScrollY returns how far the window is scrolled down, in CSS pixels.
+func ScrollY() float64 {
+	return js.Global().Get("scrollY").Float()
+}

@@ -76,7 +76,10 @@ func TrackReading(articleID, articleSel string) (stop func()) {
 	win.Call("addEventListener", "scroll", onScroll, passive)
 	win.Call("addEventListener", "resize", onScroll, passive)
 	win.Call("addEventListener", "pagehide", onHide)
-	measure()
+	// The first measure waits for the next frame, so that it reads the
+	// layout the browser makes for painting instead of forcing one early.
+	scheduled = true
+	win.Call("requestAnimationFrame", frame)
 	return func() {
 		win.Call("removeEventListener", "scroll", onScroll, passive)
 		win.Call("removeEventListener", "resize", onScroll, passive)

@@ -54,7 +54,7 @@ func (r *Reader) OnMount(ctx app.Context) {
 	browser.Mark("margin-mounted")
 	ctx.Defer(func(ctx app.Context) {
 		browser.MarkAfterPaint("margin-painted")
-		r.arrive()
+		r.arrive(true)
 	})
 }
 
@@ -94,7 +94,7 @@ func (r *Reader) load(ctx app.Context) {
 		a, err := fetch()
 		ctx.Dispatch(func(ctx app.Context) {
 			r.settle(ctx, path)(a, err)
-			ctx.Defer(func(ctx app.Context) { r.arrive() })
+			ctx.Defer(func(ctx app.Context) { r.arrive(false) })
 		})
 	})
 }
@@ -152,15 +152,20 @@ func (r *Reader) describe(ctx app.Context) {
 }
 
 // arrive runs in the browser once an article is on screen: back to where
-// the reader left it, then follow the reading.
-func (r *Reader) arrive() {
+// the reader left it, then follow the reading. On the page's first load
+// (pageLoad) the prerendered article may already have been scrolled, by
+// the reader or by the browser restoring a reload; that is left alone.
+func (r *Reader) arrive(pageLoad bool) {
 	if r.status != loaded || !r.Mounted() {
 		return
 	}
 	if r.stopTracking != nil {
 		r.stopTracking()
 	}
-	if !browser.RestorePosition(r.art.ID, articleSel) {
+	switch {
+	case pageLoad && browser.ScrollY() > 0:
+	case browser.RestorePosition(r.art.ID, articleSel):
+	case !pageLoad:
 		browser.ScrollToTop()
 	}
 	r.stopTracking = browser.TrackReading(r.art.ID, articleSel)
@@ -199,7 +204,10 @@ func (r *Reader) renderContent() app.UI {
 		return article.Body(
 			app.Raw(r.head),
 			app.Div().Class("article-body").Body(
-				app.Range(r.blocks).Slice(func(i int) app.UI { return &blockView{HTML: r.blocks[i]} }),
+				// One raw node per block: go-app compares each with the
+				// previous render and replaces only those whose HTML
+				// changed, so an edit redraws just the blocks it touches.
+				app.Range(r.blocks).Slice(func(i int) app.UI { return app.Raw(r.blocks[i]) }),
 			),
 		)
 	case notFound:
@@ -241,18 +249,6 @@ func (r *Reader) articleHTML() string {
 	b.WriteString(`</div></article>`)
 	return b.String()
 }
-
-// blockView is one top-level block of an article. It re-renders only
-// when its HTML changes, so a change to one passage redraws one block.
-type blockView struct {
-	app.Compo
-
-	// HTML is the block as article.BlockHTML writes it: one element,
-	// every text escaped.
-	HTML string
-}
-
-func (b *blockView) Render() app.UI { return app.Raw(b.HTML) }
 
 // headHTML writes the article's header. It is raw HTML rather than go-app
 // elements so that the prerendered text and the browser's are identical.

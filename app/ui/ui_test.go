@@ -111,7 +111,7 @@ func TestReader(t *testing.T) {
 			t.Errorf("reader lacks %q in:\n%s", w, got)
 		}
 	}
-	// Each block is its own component, rendered from the model.
+	// Every block is rendered, from the model, with its index.
 	if n := strings.Count(got, `data-b="`); n != len(a.Blocks) {
 		t.Errorf("%d blocks rendered, want %d", n, len(a.Blocks))
 	}
