@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package article
 
 import (
@@ -36,13 +38,13 @@ func (s *sink) list(n *html.Node, in inline) {
 				add(stray)
 				stray = nil
 			}
-			item := &sink{c: s.c, nest: s.nest + 1}
+			item := &sink{c: s.c, nest: s.nest + 1, skip: s.skip}
 			item.walk(ch, in)
 			add(item)
 			continue
 		}
 		if stray == nil {
-			stray = &sink{c: s.c, nest: s.nest + 1}
+			stray = &sink{c: s.c, nest: s.nest + 1, skip: s.skip}
 		}
 		stray.node(ch, in)
 	}
@@ -173,9 +175,11 @@ func (s *sink) figure(n *html.Node, in inline) {
 		return
 	}
 	s.flush()
-	var img *Image
 	imgNode := findImage(n, s.c)
-	other := &sink{c: s.c, nest: s.nest, skip: imgNode}
+	// Other content goes straight to s, as if the figure were a div; only
+	// the image it took is skipped there.
+	skip := s.skip
+	s.skip = imgNode
 	caption := &sink{c: s.c, leaf: true}
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
 		if ch.Type == html.ElementNode && ch.DataAtom == atom.Figcaption && ch.Namespace == "" {
@@ -183,10 +187,11 @@ func (s *sink) figure(n *html.Node, in inline) {
 			caption.walk(ch, in)
 			continue
 		}
-		other.node(ch, in)
+		s.node(ch, in)
 	}
-	other.flush()
-	s.add(other.all()...)
+	s.flush()
+	s.skip = skip
+	var img *Image
 	if imgNode != nil {
 		i, _ := s.c.image(imgNode)
 		img = &i
@@ -197,11 +202,14 @@ func (s *sink) figure(n *html.Node, in inline) {
 	}
 }
 
-// findImage returns the first img in a figure, outside its caption and
-// dropped elements, that has a usable source.
+// findImage returns the first img in a figure, outside its caption,
+// dropped elements and figures inside it (which own their images; not
+// looking into them also keeps nested figures from being searched over
+// and over), that has a usable source.
 func findImage(n *html.Node, c *converter) *html.Node {
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
-		if ch.Type != html.ElementNode || ch.Namespace != "" || dropped[ch.DataAtom] || ch.DataAtom == atom.Figcaption {
+		if ch.Type != html.ElementNode || ch.Namespace != "" || dropped[ch.DataAtom] ||
+			ch.DataAtom == atom.Figcaption || ch.DataAtom == atom.Figure {
 			continue
 		}
 		if ch.DataAtom == atom.Img {

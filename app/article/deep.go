@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package article
 
 import (
@@ -54,13 +56,22 @@ func flatten(src string) string {
 			}
 		}
 	}
+	raw := false // the text that follows is the raw text of a tag written out
 	for {
 		tt := z.Next()
+		wasRaw := raw
+		raw = false
 		switch tt {
 		case html.ErrorToken:
 			return out.String()
 		case html.TextToken:
-			out.WriteString(html.EscapeString(string(z.Text())))
+			if wasRaw {
+				// Raw text (script, style, xmp, plaintext, …) is not
+				// unescaped by the tokenizer, so it must not be escaped.
+				out.Write(z.Raw())
+			} else {
+				out.WriteString(html.EscapeString(string(z.Text())))
+			}
 		case html.DoctypeToken:
 			out.WriteString(z.Token().String())
 		case html.StartTagToken, html.SelfClosingTagToken:
@@ -82,6 +93,7 @@ func flatten(src string) string {
 			}
 			t.Type = html.StartTagToken
 			out.WriteString(t.String())
+			raw = rawText[t.DataAtom]
 			stack, names = append(stack, t.DataAtom), append(names, t.Data)
 			open[t.Data]++
 			openAtom[t.DataAtom]++
@@ -115,6 +127,10 @@ var implied = map[atom.Atom]struct{ targets, stops map[atom.Atom]bool }{
 }
 
 var pTargets, pStops = atomSet(atom.P), atomSet(atom.Table, atom.Td, atom.Th, atom.Button)
+
+// rawText elements hold text that the tokenizer does not unescape.
+var rawText = atomSet(atom.Script, atom.Style, atom.Xmp, atom.Plaintext, atom.Iframe,
+	atom.Noembed, atom.Noframes, atom.Noscript)
 
 var void = atomSet(atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img,
 	atom.Input, atom.Link, atom.Meta, atom.Source, atom.Track, atom.Wbr, atom.Param, atom.Keygen)

@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package article
 
 import (
@@ -280,7 +282,7 @@ func (s *sink) element(n *html.Node, in inline) {
 			return
 		}
 		s.flush()
-		q := &sink{c: s.c, nest: s.nest + 1}
+		q := &sink{c: s.c, nest: s.nest + 1, skip: s.skip}
 		q.walk(n, in)
 		q.flush()
 		if blocks := q.all(); len(blocks) > 0 {

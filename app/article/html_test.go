@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package article
 
 import (
@@ -47,6 +49,8 @@ func TestFromHTML(t *testing.T) {
 		{"empty figure dropped", `<figure><img src="javascript:x"></figure><figure> </figure>`, ""},
 		{"figure with other content", "<figure><pre>code</pre><figcaption>Listing</figcaption></figure>",
 			"<pre><code>code</code></pre><figure><figcaption>Listing</figcaption></figure>"},
+		{"figure image inside a list", `<figure><ul><li><img src="/a.jpg"></li><li>text</li></ul><figcaption>c</figcaption></figure>`,
+			`<ul><li>text</li></ul><figure><img src="https://example.com/a.jpg" alt=""><figcaption>c</figcaption></figure>`},
 		{"lazy image", `<figure><img src="data:image/gif;base64,R0" data-src="/real.jpg"></figure>`,
 			`<figure><img src="https://example.com/real.jpg" alt=""></figure>`},
 		{"srcset image", `<p><img srcset="/a.jpg 1x, /b.jpg 2x"></p>`, `<figure><img src="https://example.com/a.jpg" alt=""></figure>`},

@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package article
 
 import (
@@ -104,6 +106,35 @@ func TestFormattingFlood(t *testing.T) {
 	check(t, a)
 }
 
+// TestManyRuns converts hundreds of thousands of tiny runs that merge
+// into one, and of one-cell tables nested in each other; both were once
+// quadratic.
+func TestManyRuns(t *testing.T) {
+	cases := map[string]string{
+		"links":  strings.Repeat("<a href=https://x.example/>x", 200000),
+		"tables": strings.Repeat("<table><td>x", 100000),
+	}
+	want := map[string]int{"links": 200000, "tables": 100000}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			a, err := FromHTML(src, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := time.Since(start)
+			t.Logf("%d bytes: %v", len(src), d)
+			if d > slow {
+				t.Errorf("took %v", d)
+			}
+			if n := countRunes(a.Text(), 'x'); n != want[name] {
+				t.Fatalf("kept %d of %d texts", n, want[name])
+			}
+			check(t, a)
+		})
+	}
+}
+
 func TestTextOnly(t *testing.T) {
 	blocks := textOnly("<div>one <b>two</b><script>bad()</script><nav>menu<p>x</p></nav></div><p>three<br>four</p><input><p>five")
 	a := &Article{Blocks: blocks}
@@ -156,6 +187,7 @@ func TestBrokenInput(t *testing.T) {
 		{"html NUL", "<p>a\x00b\x01c\x7fd</p>", "abcd", htmlNoBase},
 		{"html C1 control", "<p>a\u0085b\u009bc</p>", "abc", htmlNoBase},
 		{"html form feed", "<p>a\fb\vc</p>", "a b c", htmlNoBase},
+		{"html control references", "<p>a&#x1;b&#0;c&#x85;d</p>", "ab\uFFFDc…d", htmlNoBase}, // HTML reads &#x85; as windows-1252
 		{"markdown invalid utf8", "a\xc0b", "a\uFFFDb", FromMarkdown},
 		{"markdown NUL", "# T\x00itle\n\nx\x00y", "xy", FromMarkdown},
 		{"text invalid utf8", "\xff", "\uFFFD", FromText},
@@ -178,3 +210,41 @@ func TestBrokenInput(t *testing.T) {
 }
 
 func htmlNoBase(s string) (*Article, error) { return FromHTML(s, "") }
+
+// TestFlattenKeepsRawText checks that flatten writes raw text elements'
+// text as it was, and escapes other text.
+func TestFlattenKeepsRawText(t *testing.T) {
+	src := "<xmp>a &lt; <b></xmp><p>x &lt; y</p><script>if (a < b) {}</script>"
+	want := "<xmp>a &lt; <b></xmp><p>x &lt; y</p><script>if (a < b) {}</script>"
+	if got := flatten(src); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	a, err := FromHTML(strings.Repeat("<div>", 1000)+"<xmp>a &lt; <b></xmp>", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Text() != "a &lt; <b>" {
+		t.Fatalf("text %q", a.Text())
+	}
+	check(t, a)
+}
+
+// TestNestedFigures nests figures around many paragraphs: each figure's
+// other content must not be copied once per level.
+func TestNestedFigures(t *testing.T) {
+	src := strings.Repeat("<figure>", 400) + strings.Repeat("<p>x</p>", 50000) + strings.Repeat("<figcaption>c</figcaption></figure>", 400)
+	start := time.Now()
+	a, err := FromHTML(src, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	t.Logf("%d bytes: %v", len(src), d)
+	if d > slow {
+		t.Errorf("took %v", d)
+	}
+	if n := countRunes(a.Text(), 'x'); n != 50000 {
+		t.Fatalf("kept %d of 50000 paragraphs", n)
+	}
+	check(t, a)
+}
