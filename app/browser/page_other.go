@@ -20,11 +20,17 @@ func PrefersDark() bool { return false }
 // Mark does nothing outside a browser.
 func Mark(name string) {}
 
+// AfterPaint does nothing outside a browser: nothing is painted.
+func AfterPaint(f func()) {}
+
 // MarkAfterPaint does nothing outside a browser.
 func MarkAfterPaint(name string) {}
 
-// EmbeddedData returns "" outside a browser.
-func EmbeddedData(id string) string { return "" }
+// EmbeddedData returns nothing outside a browser.
+func EmbeddedData(id string) (text, path string) { return "", "" }
+
+// OuterHTML returns "" outside a browser.
+func OuterHTML(sel string) string { return "" }
 
 // SetTitle does nothing outside a browser.
 func SetTitle(title string) {}

@@ -82,17 +82,17 @@ func Mark(name string) {
 	}
 }
 
-// MarkAfterPaint records name once the browser has painted the current
-// DOM: the callback of the next animation frame runs before that frame's
-// paint, so the mark goes in a task queued from it.
-func MarkAfterPaint(name string) {
+// AfterPaint runs f in a goroutine once the browser has painted the
+// current DOM: an animation frame callback runs just before the paint, so
+// f waits for a task queued from it.
+func AfterPaint(f func()) {
 	var frame js.Func
 	frame = js.FuncOf(func(js.Value, []js.Value) any {
 		frame.Release()
 		var after js.Func
 		after = js.FuncOf(func(js.Value, []js.Value) any {
 			after.Release()
-			Mark(name)
+			go f()
 			return nil
 		})
 		js.Global().Call("setTimeout", after, 0)
@@ -101,14 +101,33 @@ func MarkAfterPaint(name string) {
 	js.Global().Call("requestAnimationFrame", frame)
 }
 
+// MarkAfterPaint records name once the browser has painted the current DOM.
+func MarkAfterPaint(name string) {
+	AfterPaint(func() { Mark(name) })
+}
+
 // EmbeddedData returns the text of the element with the given id, which the
-// server fills with the data a page was prerendered from.
-func EmbeddedData(id string) string {
+// server fills with the data a page was prerendered from, and the element's
+// data-path: the address of the page the data belongs to.
+func EmbeddedData(id string) (text, path string) {
 	el := js.Global().Get("document").Call("getElementById", id)
+	if !el.Truthy() {
+		return "", ""
+	}
+	p := el.Call("getAttribute", "data-path")
+	if p.IsNull() {
+		return "", ""
+	}
+	return el.Get("textContent").String(), p.String()
+}
+
+// OuterHTML returns the markup of the first element matching sel, or "".
+func OuterHTML(sel string) string {
+	el := js.Global().Get("document").Call("querySelector", sel)
 	if !el.Truthy() {
 		return ""
 	}
-	return el.Get("textContent").String()
+	return el.Get("outerHTML").String()
 }
 
 // SetTitle sets the document title.

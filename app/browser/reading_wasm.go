@@ -156,10 +156,41 @@ func RestorePosition(articleID, articleSel string) bool {
 		blocks.Index(p.Block).Call("getAttribute", "data-b").String() != strconv.Itoa(p.Block) {
 		return false
 	}
-	top, span := blockSlot(blocks, p.Block)
-	y := js.Global().Get("scrollY").Float() + top + p.Frac*span - readingLine
-	js.Global().Call("scrollTo", map[string]any{"top": max(0, y), "behavior": "instant"})
+	settle(func() float64 {
+		top, span := blockSlot(blocks, p.Block)
+		return top + p.Frac*span - readingLine
+	}, 12)
 	return true
+}
+
+// settle scrolls by offset() until it is (almost) zero, over at most
+// frames animation frames. Blocks out of view have estimated heights
+// (content-visibility), which become real as the scroll brings them near,
+// so the first jump can land a little off.
+func settle(offset func() float64, frames int) {
+	win := js.Global()
+	jump := func() bool {
+		d := offset()
+		if d > -1 && d < 1 {
+			return false
+		}
+		win.Call("scrollTo", map[string]any{"top": max(0, win.Get("scrollY").Float()+d), "behavior": "instant"})
+		return true
+	}
+	if !jump() {
+		return
+	}
+	var frame js.Func
+	frame = js.FuncOf(func(js.Value, []js.Value) any {
+		frames--
+		if frames <= 0 || !jump() {
+			frame.Release()
+			return nil
+		}
+		win.Call("requestAnimationFrame", frame)
+		return nil
+	})
+	win.Call("requestAnimationFrame", frame)
 }
 
 func itoaFloat(f float64) string {

@@ -72,10 +72,29 @@ func (c *Client) Article(ctx context.Context, id string) (*article.Article, erro
 	return &a, nil
 }
 
+// ArticleHTML returns an article as the HTML of the reader's article
+// element, written by the server from the article's model.
+func (c *Client) ArticleHTML(ctx context.Context, id string) (string, error) {
+	body, err := c.getRaw(ctx, "/api/articles/"+url.PathEscape(id)+"/html")
+	return string(body), err
+}
+
 func (c *Client) get(ctx context.Context, path string, out any) error {
+	body, err := c.getRaw(ctx, path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("get %s: decode answer: %w", path, err)
+	}
+	return nil
+}
+
+// getRaw returns the body of a successful answer.
+func (c *Client) getRaw(ctx context.Context, path string) ([]byte, error) {
 	status, body, err := c.send(ctx, "GET", c.base+path, nil)
 	if err != nil {
-		return fmt.Errorf("get %s: %w", path, err)
+		return nil, fmt.Errorf("get %s: %w", path, err)
 	}
 	if status < 200 || status > 299 {
 		apiErr := &Error{Status: status}
@@ -83,12 +102,9 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 			apiErr.Message = fmt.Sprintf("The server answered with status %d.", status)
 			apiErr.Code = "http_error"
 		}
-		return fmt.Errorf("get %s: %w", path, apiErr)
+		return nil, fmt.Errorf("get %s: %w", path, apiErr)
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("get %s: decode answer: %w", path, err)
-	}
-	return nil
+	return body, nil
 }
 
 var _ library.Source = (*Client)(nil)

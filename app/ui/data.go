@@ -2,6 +2,8 @@ package ui
 
 import (
 	"encoding/json"
+	"fmt"
+	"html"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -34,25 +36,25 @@ func dataScript(d pageData) app.UI {
 		app.Logf("ui: embed page data for %s: %v", d.Path, err)
 		return nil
 	}
-	return app.Raw(`<script type="application/json" id="` + dataID + `">` + string(b) + `</script>`)
+	return app.Raw(`<script type="application/json" id="` + dataID + `" data-path="` +
+		html.EscapeString(d.Path) + `">` + string(b) + `</script>`)
 }
 
-// embedded returns the data the page at path was prerendered from, when
-// the document still holds it (the first render after the WASM starts).
-func embedded(path string) (pageData, bool) {
-	raw := browser.EmbeddedData(dataID)
-	if raw == "" {
-		return pageData{}, false
-	}
+// embeddedJSON returns the undecoded data the page at path was prerendered
+// from, when the document still holds it (the first render after the WASM
+// starts).
+func embeddedJSON(path string) (string, bool) {
+	raw, at := browser.EmbeddedData(dataID)
+	return raw, raw != "" && at == path
+}
+
+// decodeData decodes what embeddedJSON returned.
+func decodeData(raw string) (pageData, error) {
 	var d pageData
 	if err := json.Unmarshal([]byte(raw), &d); err != nil {
-		app.Logf("ui: embedded page data unreadable: %v", err)
-		return pageData{}, false
+		return pageData{}, fmt.Errorf("ui: embedded page data: %w", err)
 	}
-	if d.Path != path {
-		return pageData{}, false
-	}
-	return d, true
+	return d, nil
 }
 
 // status is where a page is with loading its data.

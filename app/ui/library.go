@@ -24,7 +24,12 @@ type Library struct {
 }
 
 func (l *Library) OnInit() {
-	if d, ok := embedded("/"); ok {
+	if raw, ok := embeddedJSON("/"); ok {
+		d, err := decodeData(raw)
+		if err != nil {
+			app.Logf("%v", err)
+			return
+		}
 		l.items, l.status = d.Summaries, loaded
 	}
 }

@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"html"
-	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -17,7 +15,21 @@ import (
 // articleSel finds the reader's article element in the document.
 const articleSel = "article.reader-article"
 
+// htmlSource is a source that can also send an article as the HTML of its
+// article element (see ArticleHTML). The browser paints that first: the
+// browser parses it in one go, while decoding the model takes longer.
+type htmlSource interface {
+	ArticleHTML(ctx context.Context, id string) (string, error)
+}
+
 // Reader shows one article at /a/{id}.
+//
+// In the browser an article is first painted from one piece of HTML: the
+// prerendered article element when the app starts on a reader page, or
+// the HTML the API sends when an article is opened inside the app. After
+// that paint the article's model is decoded (or fetched), and from then on
+// every block renders on its own, so a change redraws only the blocks it
+// touches.
 type Reader struct {
 	app.Compo
 
@@ -26,11 +38,14 @@ type Reader struct {
 	at string
 
 	path   string
+	id     string
 	status status
 	err    error
-	art    *article.Article
-	head   string   // the article header's HTML
-	blocks []string // each top-level block's HTML, built once per article
+	art    *article.Article // nil while the article is shown as one piece
+	blocks []string         // each top-level block's HTML, built once per article
+
+	whole   string // the article element as one piece of HTML, shown until the model is ready
+	pending string // the prerendered page's data, decoded after the first paint
 
 	stopTracking func()
 }
@@ -40,9 +55,17 @@ func (r *Reader) OnInit() {
 	if path == "" {
 		path = browser.Path()
 	}
-	if d, ok := embedded(path); ok && d.Article != nil {
-		r.path = path
-		r.show(d.Article)
+	id, ok := ArticleID(path)
+	if !ok {
+		return
+	}
+	raw, ok := embeddedJSON(path)
+	if !ok {
+		return
+	}
+	if el := browser.OuterHTML(articleSel); el != "" {
+		r.path, r.id, r.status = path, id, loaded
+		r.whole, r.pending = el, raw
 	}
 }
 
@@ -54,7 +77,7 @@ func (r *Reader) OnMount(ctx app.Context) {
 	browser.Mark("margin-mounted")
 	ctx.Defer(func(ctx app.Context) {
 		browser.MarkAfterPaint("margin-painted")
-		r.arrive(true)
+		r.arrive(ctx, true)
 	})
 }
 
@@ -80,49 +103,69 @@ func (r *Reader) load(ctx app.Context) {
 	if !ok {
 		return
 	}
-	r.path, r.status, r.art, r.head, r.blocks = path, loading, nil, "", nil
-	fetch := func() (*article.Article, error) {
-		c, cancel := context.WithTimeout(ctx, loadTimeout)
-		defer cancel()
-		return r.src.Article(c, id)
-	}
+	r.path, r.id, r.status, r.err = path, id, loading, nil
+	r.art, r.blocks, r.whole, r.pending = nil, nil, "", ""
 	if app.IsServer {
-		r.settle(ctx, path)(fetch())
+		a, err := r.fetch(ctx, id)
+		r.settle(ctx, path, a, err)
 		return
 	}
 	ctx.Async(func() {
-		a, err := fetch()
+		if hs, ok := r.src.(htmlSource); ok {
+			c, cancel := context.WithTimeout(ctx, loadTimeout)
+			h, err := hs.ArticleHTML(c, id)
+			cancel()
+			ctx.Dispatch(func(ctx app.Context) { r.paint(ctx, path, h, err) })
+			return
+		}
+		a, err := r.fetch(ctx, id)
 		ctx.Dispatch(func(ctx app.Context) {
-			r.settle(ctx, path)(a, err)
-			ctx.Defer(func(ctx app.Context) { r.arrive(false) })
+			r.settle(ctx, path, a, err)
+			ctx.Defer(func(ctx app.Context) { r.arrive(ctx, false) })
 		})
 	})
 }
 
-// settle records the outcome of loading path, unless the reader has moved
-// on to another article meanwhile.
-func (r *Reader) settle(ctx app.Context, path string) func(*article.Article, error) {
-	return func(a *article.Article, err error) {
-		if path != r.path {
-			return
-		}
-		switch {
-		case errors.Is(err, library.ErrNotFound):
-			r.status, r.err = notFound, err
-		case err != nil:
-			app.Logf("ui: reader %s: %v", path, err)
-			r.status, r.err = failed, err
-		default:
-			r.show(a)
-		}
-		r.describe(ctx)
-	}
+func (r *Reader) fetch(ctx context.Context, id string) (*article.Article, error) {
+	c, cancel := context.WithTimeout(ctx, loadTimeout)
+	defer cancel()
+	return r.src.Article(c, id)
 }
 
-// show takes a as the article to display and renders its HTML once.
+// paint shows the article at path from its HTML, or the error that kept it.
+func (r *Reader) paint(ctx app.Context, path, h string, err error) {
+	if path != r.path {
+		return // the reader moved on
+	}
+	if err != nil {
+		r.settle(ctx, path, nil, err)
+		return
+	}
+	r.status, r.whole = loaded, h
+	ctx.Defer(func(ctx app.Context) { r.arrive(ctx, false) })
+}
+
+// settle records the outcome of loading the model of the article at path,
+// unless the reader has moved on to another article meanwhile.
+func (r *Reader) settle(ctx app.Context, path string, a *article.Article, err error) {
+	if path != r.path {
+		return
+	}
+	switch {
+	case errors.Is(err, library.ErrNotFound):
+		r.status, r.err = notFound, err
+	case err != nil:
+		app.Logf("ui: reader %s: %v", path, err)
+		r.status, r.err = failed, err
+	default:
+		r.show(a)
+	}
+	r.describe(ctx)
+}
+
+// show takes a as the article to display and renders its blocks once.
 func (r *Reader) show(a *article.Article) {
-	r.art, r.status, r.err = a, loaded, nil
-	r.head = headHTML(a)
+	r.art, r.status, r.err, r.whole = a, loaded, nil, ""
 	r.blocks = make([]string, len(a.Blocks))
 	for i := range a.Blocks {
 		r.blocks[i] = a.BlockHTML(i)
@@ -132,8 +175,10 @@ func (r *Reader) show(a *article.Article) {
 // describe sets the page's title, description and preview image.
 func (r *Reader) describe(ctx app.Context) {
 	page := ctx.Page()
-	switch r.status {
-	case loaded:
+	switch {
+	case r.status == loaded && r.art == nil:
+		return // painted from HTML; described once the model is there
+	case r.status == loaded:
 		m := r.art.Meta
 		page.SetTitle("%s", pageTitle(m.Title))
 		page.SetDescription("%s", m.Excerpt)
@@ -143,7 +188,7 @@ func (r *Reader) describe(ctx app.Context) {
 		if m.Image != "" {
 			page.SetImage(m.Image)
 		}
-	case notFound:
+	case r.status == notFound:
 		page.SetTitle("%s", pageTitle("Article not found"))
 	}
 	if app.IsClient {
@@ -155,7 +200,8 @@ func (r *Reader) describe(ctx app.Context) {
 // the reader left it, then follow the reading. On the page's first load
 // (pageLoad) the prerendered article may already have been scrolled, by
 // the reader or by the browser restoring a reload; that is left alone.
-func (r *Reader) arrive(pageLoad bool) {
+// An article shown from HTML gets its model after this paint.
+func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	if r.status != loaded || !r.Mounted() {
 		return
 	}
@@ -164,12 +210,46 @@ func (r *Reader) arrive(pageLoad bool) {
 	}
 	switch {
 	case pageLoad && browser.ScrollY() > 0:
-	case browser.RestorePosition(r.art.ID, articleSel):
+	case browser.RestorePosition(r.id, articleSel):
 	case !pageLoad:
 		browser.ScrollToTop()
 	}
-	r.stopTracking = browser.TrackReading(r.art.ID, articleSel)
+	r.stopTracking = browser.TrackReading(r.id, articleSel)
 	browser.MarkAfterPaint("margin-article-painted")
+	if r.art == nil {
+		path, id, raw := r.path, r.id, r.pending
+		browser.AfterPaint(func() {
+			var a *article.Article
+			var err error
+			if raw != "" {
+				var d pageData
+				if d, err = decodeData(raw); err == nil && d.Article == nil {
+					err = errors.New("ui: embedded page data holds no article")
+				}
+				a = d.Article
+			} else {
+				a, err = r.fetch(ctx, id)
+			}
+			ctx.Dispatch(func(ctx app.Context) { r.ready(ctx, path, a, err) })
+		})
+	}
+}
+
+// ready replaces the article shown as one piece by its model's blocks.
+// Failing that, the article stays as it is shown: readable, if not yet
+// ready for anything more.
+func (r *Reader) ready(ctx app.Context, path string, a *article.Article, err error) {
+	if path != r.path || r.art != nil {
+		return
+	}
+	r.pending = ""
+	if err != nil {
+		app.Logf("ui: reader %s: the article's model is unavailable: %v", path, err)
+		return
+	}
+	r.show(a)
+	r.describe(ctx)
+	browser.Mark("margin-article-ready")
 }
 
 func (r *Reader) retry(ctx app.Context, e app.Event) {
@@ -182,7 +262,7 @@ func (r *Reader) Render() app.UI {
 		&topBar{Back: true},
 		app.Div().Class("progress").Aria("hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class("reader").ID("main").Body(r.renderContent()),
-		app.If(r.status == loaded, func() app.UI {
+		app.If(r.status == loaded && r.art != nil, func() app.UI {
 			return dataScript(pageData{Path: r.path, Article: r.art})
 		}),
 	)
@@ -191,18 +271,21 @@ func (r *Reader) Render() app.UI {
 func (r *Reader) renderContent() app.UI {
 	switch r.status {
 	case loaded:
+		if r.art == nil {
+			return app.Raw(r.whole)
+		}
 		if app.IsServer {
 			// go-app's encoder indents nested elements, which would put
 			// white space into the article's text that the browser's
 			// tree does not have; one raw string keeps both identical.
-			return app.Raw(r.articleHTML())
+			return app.Raw(ArticleHTML(r.art))
 		}
 		article := app.Article().Class("reader-article")
 		if lang := r.art.Meta.Lang; lang != "" {
 			article = article.Lang(lang)
 		}
 		return article.Body(
-			app.Raw(r.head),
+			app.Raw(headHTML(r.art)),
 			app.Div().Class("article-body").Body(
 				// One raw node per block: go-app compares each with the
 				// previous render and replaces only those whose HTML
@@ -231,53 +314,4 @@ func (r *Reader) renderContent() app.UI {
 	default:
 		return app.P().Class("loading").Aria("busy", true).Text("Opening the article…")
 	}
-}
-
-// articleHTML is the article element as the browser's render builds it.
-func (r *Reader) articleHTML() string {
-	var b strings.Builder
-	b.WriteString(`<article class="reader-article"`)
-	if lang := r.art.Meta.Lang; lang != "" {
-		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
-	}
-	b.WriteString(`>`)
-	b.WriteString(r.head)
-	b.WriteString(`<div class="article-body">`)
-	for _, block := range r.blocks {
-		b.WriteString(block)
-	}
-	b.WriteString(`</div></article>`)
-	return b.String()
-}
-
-// headHTML writes the article's header. It is raw HTML rather than go-app
-// elements so that the prerendered text and the browser's are identical.
-func headHTML(a *article.Article) string {
-	m := a.Meta
-	var b strings.Builder
-	b.WriteString(`<header class="article-head">`)
-	if line := byline(m); line != "" {
-		b.WriteString(`<p class="article-kicker">`)
-		b.WriteString(html.EscapeString(line))
-		b.WriteString(`</p>`)
-	}
-	title := m.Title
-	if title == "" {
-		title = "Untitled article"
-	}
-	b.WriteString(`<h1 class="article-title">`)
-	b.WriteString(html.EscapeString(title))
-	b.WriteString(`</h1>`)
-	if m.Byline != "" {
-		b.WriteString(`<p class="article-byline">`)
-		b.WriteString(html.EscapeString(m.Byline))
-		b.WriteString(`</p>`)
-	}
-	if src, ok := article.SafeURL(m.URL, "", false); ok {
-		b.WriteString(`<p class="article-source"><a href="`)
-		b.WriteString(html.EscapeString(src))
-		b.WriteString(`" rel="noopener noreferrer" target="_blank">Original article</a></p>`)
-	}
-	b.WriteString(`</header>`)
-	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"margin/app/article"
 	"margin/app/library"
 	"margin/app/ui"
 	"margin/cmd/internal/respond"
@@ -31,21 +32,38 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getArticle(w http.ResponseWriter, r *http.Request) {
+	if a, ok := s.article(w, r); ok {
+		respond.JSON(w, http.StatusOK, a)
+	}
+}
+
+// getArticleHTML sends the reader's article element, which the app paints
+// before it has decoded the article's model.
+func (s *Server) getArticleHTML(w http.ResponseWriter, r *http.Request) {
+	if a, ok := s.article(w, r); ok {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte(ui.ArticleHTML(a)))
+	}
+}
+
+// article finds the article named in the path, or answers why not.
+func (s *Server) article(w http.ResponseWriter, r *http.Request) (*article.Article, bool) {
 	id := r.PathValue("id")
 	if _, ok := ui.ArticleID("/a/" + id); !ok {
 		respond.Error(w, r, respond.NotFound("article"), errors.New("malformed article id"))
-		return
+		return nil, false
 	}
 	a, err := s.cfg.Articles.Article(r.Context(), id)
 	if errors.Is(err, library.ErrNotFound) {
 		respond.Error(w, r, respond.NotFound("article"), err)
-		return
+		return nil, false
 	}
 	if err != nil {
 		respond.Error(w, r, respond.Internal(), err)
-		return
+		return nil, false
 	}
-	respond.JSON(w, http.StatusOK, a)
+	return a, true
 }
 
 // apiMissing answers API paths and methods that do not exist, in the

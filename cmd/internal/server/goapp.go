@@ -42,7 +42,10 @@ func (s *Server) newAppHandler() *app.Handler {
 		Styles:    []string{stylesheet},
 		// prefs.js runs before the body is parsed, so the page paints in
 		// the reader's theme and size from the start.
-		Scripts:                 []string{prefsJS},
+		Scripts: []string{prefsJS},
+		// app.js asks for app.wasm only once the page is parsed; the
+		// preload starts the download with the page's first bytes.
+		RawHeaders:              []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin="anonymous">`},
 		WasmContentLengthHeader: static.WasmLengthHeader,
 		ServiceWorkerTemplate:   workerTemplate,
 	}

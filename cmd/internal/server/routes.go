@@ -18,6 +18,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /api/articles", s.listArticles)
 	mux.HandleFunc("GET /api/articles/{id}", s.getArticle)
+	mux.HandleFunc("GET /api/articles/{id}/html", s.getArticleHTML)
 	mux.HandleFunc("/api/", s.apiMissing)
 	mux.Handle("/web/", s.static)
 	mux.HandleFunc("GET /robots.txt", s.robots)

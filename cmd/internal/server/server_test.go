@@ -314,7 +314,19 @@ func TestAPI(t *testing.T) {
 		t.Error("article from the API differs from the library's")
 	}
 
-	for _, path := range []string{"/api/articles/nope", "/api/articles/" + strings.Repeat("x", 300), "/api/nothing"} {
+	resp, body = get(t, ts.URL+"/api/articles/"+seedID+"/html")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("article HTML: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if string(body) != ui.ArticleHTML(want) {
+		t.Error("article HTML from the API differs from the reader's")
+	}
+	resp, body = get(t, ts.URL+"/api/articles/"+hostileID+"/html")
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("&lt;b&gt;first&lt;/b&gt;")) {
+		t.Errorf("hostile article HTML: %d %s", resp.StatusCode, body)
+	}
+
+	for _, path := range []string{"/api/articles/nope", "/api/articles/nope/html", "/api/articles/" + strings.Repeat("x", 300), "/api/nothing"} {
 		resp, body = get(t, ts.URL+path)
 		var p struct{ Error, Code string }
 		if resp.StatusCode != http.StatusNotFound || json.Unmarshal(body, &p) != nil || p.Error == "" || p.Code == "" {

@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"html"
+	"strings"
+
+	"margin/app/article"
+)
+
+// ArticleHTML is the reader's article element for a, written from the
+// model with every text escaped: the server prerenders it, the API sends
+// it for the app's first paint of an article, and the app builds the same
+// element block by block.
+func ArticleHTML(a *article.Article) string {
+	var b strings.Builder
+	b.WriteString(`<article class="reader-article"`)
+	if lang := a.Meta.Lang; lang != "" {
+		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
+	}
+	b.WriteString(`>`)
+	b.WriteString(headHTML(a))
+	b.WriteString(`<div class="article-body">`)
+	for i := range a.Blocks {
+		b.WriteString(a.BlockHTML(i))
+	}
+	b.WriteString(`</div></article>`)
+	return b.String()
+}
+
+// headHTML writes the article's header. It is raw HTML rather than go-app
+// elements so that the prerendered text and the browser's are identical.
+func headHTML(a *article.Article) string {
+	m := a.Meta
+	var b strings.Builder
+	b.WriteString(`<header class="article-head">`)
+	if line := byline(m); line != "" {
+		b.WriteString(`<p class="article-kicker">`)
+		b.WriteString(html.EscapeString(line))
+		b.WriteString(`</p>`)
+	}
+	title := m.Title
+	if title == "" {
+		title = "Untitled article"
+	}
+	b.WriteString(`<h1 class="article-title">`)
+	b.WriteString(html.EscapeString(title))
+	b.WriteString(`</h1>`)
+	if m.Byline != "" {
+		b.WriteString(`<p class="article-byline">`)
+		b.WriteString(html.EscapeString(m.Byline))
+		b.WriteString(`</p>`)
+	}
+	if src, ok := article.SafeURL(m.URL, "", false); ok {
+		b.WriteString(`<p class="article-source"><a href="`)
+		b.WriteString(html.EscapeString(src))
+		b.WriteString(`" rel="noopener noreferrer" target="_blank">Original article</a></p>`)
+	}
+	b.WriteString(`</header>`)
+	return b.String()
+}
