@@ -46,3 +46,9 @@ func Path() string { return "/" }
 
 // ScrollY returns 0 outside a browser.
 func ScrollY() float64 { return 0 }
+
+// Cookie returns "" outside a browser.
+func Cookie(name string) string { return "" }
+
+// SetCookie does nothing outside a browser.
+func SetCookie(name, value string, maxAge int) {}

@@ -3,6 +3,8 @@
 package browser
 
 import (
+	"strconv"
+	"strings"
 	"syscall/js"
 )
 
@@ -153,4 +155,28 @@ func Path() string {
 // ScrollY returns how far the window is scrolled down, in CSS pixels.
 func ScrollY() float64 {
 	return js.Global().Get("scrollY").Float()
+}
+
+// Cookie returns the value of the named cookie, or "".
+func Cookie(name string) string {
+	for _, c := range strings.Split(js.Global().Get("document").Get("cookie").String(), ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(c), "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// SetCookie stores a cookie for the whole site that the server may read
+// (it is not HttpOnly) but that is never sent to other sites. An empty
+// value removes it.
+func SetCookie(name, value string, maxAge int) {
+	if value == "" {
+		maxAge = 0
+	}
+	secure := ""
+	if js.Global().Get("location").Get("protocol").String() == "https:" {
+		secure = "; Secure"
+	}
+	js.Global().Get("document").Set("cookie", name+"="+value+"; Path=/; Max-Age="+strconv.Itoa(maxAge)+"; SameSite=Lax"+secure)
 }

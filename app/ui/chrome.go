@@ -20,6 +20,9 @@ type topBar struct {
 
 func (b *topBar) OnMount(ctx app.Context) {
 	b.prefs = currentPrefs()
+	// A page from the offline cache was written with the preferences of
+	// its day; the cookie has today's.
+	b.prefs.apply()
 }
 
 func (b *topBar) Render() app.UI {

@@ -1,19 +1,22 @@
 package ui
 
 import (
+	"html"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"margin/app/browser"
 )
 
-// The reading preferences live in localStorage under these keys and show
-// on <html> as data-theme, data-font and data-size. web/prefs.js applies
-// them before the first paint, so a prerendered page never flashes the
-// wrong theme.
+// The reading preferences live in a cookie, so that the server can write
+// them on the <html> element of every page it prerenders (as data-theme,
+// data-font and data-size, which the stylesheet follows): the page paints
+// in the reader's theme at once, with no script to wait for.
 const (
-	themeKey = "margin.theme"
-	fontKey  = "margin.font"
-	sizeKey  = "margin.size"
+	// PrefsCookie names the cookie that holds the preferences.
+	PrefsCookie = "margin-prefs"
+	prefsMaxAge = 400 * 24 * 60 * 60 // the most browsers keep a cookie
 
 	minSize     = 0
 	maxSize     = 6
@@ -27,37 +30,81 @@ type prefs struct {
 	size  int    // minSize to maxSize
 }
 
-// currentPrefs reads the preferences as prefs.js applied them.
-func currentPrefs() prefs {
-	p := prefs{theme: browser.RootData("theme"), font: browser.RootData("font"), size: defaultSize}
-	if p.theme != "light" && p.theme != "dark" {
-		p.theme = ""
+// parsePrefs reads the cookie's value; anything unknown or out of range
+// falls back to the default, so a tampered cookie changes nothing else.
+func parsePrefs(cookie string) prefs {
+	p := prefs{font: "serif", size: defaultSize}
+	v, err := url.ParseQuery(cookie)
+	if err != nil {
+		return p
 	}
-	if p.font != "sans" {
-		p.font = "serif"
+	if t := v.Get("theme"); t == "light" || t == "dark" {
+		p.theme = t
 	}
-	if n, err := strconv.Atoi(browser.RootData("size")); err == nil && n >= minSize && n <= maxSize {
+	if v.Get("font") == "sans" {
+		p.font = "sans"
+	}
+	if n, err := strconv.Atoi(v.Get("size")); err == nil && n >= minSize && n <= maxSize {
 		p.size = n
 	}
 	return p
 }
 
-// save stores p and applies it to the page at once.
-func (p prefs) save() {
-	browser.SetPref(themeKey, p.theme)
-	browser.SetRootData("theme", p.theme)
-	font := p.font
-	if font == "serif" {
-		font = "" // the default needs no attribute
+// cookie is p as the cookie's value.
+func (p prefs) cookie() string {
+	v := url.Values{}
+	if p.theme != "" {
+		v.Set("theme", p.theme)
 	}
-	browser.SetPref(fontKey, font)
-	browser.SetRootData("font", font)
-	size := ""
+	if p.font == "sans" {
+		v.Set("font", "sans")
+	}
+	if p.size != defaultSize {
+		v.Set("size", strconv.Itoa(p.size))
+	}
+	return v.Encode()
+}
+
+// attrs are the root element's data attributes for p, by name.
+func (p prefs) attrs() [3][2]string {
+	var font, size string
+	if p.font == "sans" {
+		font = "sans"
+	}
 	if p.size != defaultSize {
 		size = strconv.Itoa(p.size)
 	}
-	browser.SetPref(sizeKey, size)
-	browser.SetRootData("size", size)
+	return [3][2]string{{"theme", p.theme}, {"font", font}, {"size", size}}
+}
+
+// RootAttributes returns the attributes, each with a leading space, that
+// the <html> element of a page gets for the preferences cookie's value.
+func RootAttributes(cookie string) string {
+	var b strings.Builder
+	for _, a := range parsePrefs(cookie).attrs() {
+		if a[1] != "" {
+			b.WriteString(` data-` + a[0] + `="` + html.EscapeString(a[1]) + `"`)
+		}
+	}
+	return b.String()
+}
+
+// currentPrefs reads the preferences from the cookie.
+func currentPrefs() prefs {
+	return parsePrefs(browser.Cookie(PrefsCookie))
+}
+
+// apply shows p on the page.
+func (p prefs) apply() {
+	for _, a := range p.attrs() {
+		browser.SetRootData(a[0], a[1])
+	}
+}
+
+// save stores p and applies it to the page at once.
+func (p prefs) save() {
+	browser.SetCookie(PrefsCookie, p.cookie(), prefsMaxAge)
+	p.apply()
 }
 
 // dark reports whether the page shows the dark theme.

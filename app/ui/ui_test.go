@@ -173,3 +173,23 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 }
+
+func TestRootAttributes(t *testing.T) {
+	for _, tc := range []struct{ cookie, want string }{
+		{"", ""},
+		{"theme=dark", ` data-theme="dark"`},
+		{"font=sans&size=0&theme=light", ` data-theme="light" data-font="sans" data-size="0"`},
+		{"size=2&font=serif", ""}, // the defaults need no attribute
+		{`theme="><script>alert(1)</script>&size=7&font=x`, ""},
+		{"size=-1&size=3", ""},
+		{"%zz", ""},
+	} {
+		if got := RootAttributes(tc.cookie); got != tc.want {
+			t.Errorf("RootAttributes(%q) = %q, want %q", tc.cookie, got, tc.want)
+		}
+		// What the server writes is what the app would write back.
+		if p := parsePrefs(tc.cookie); RootAttributes(p.cookie()) != tc.want {
+			t.Errorf("%q does not survive a round trip through the cookie", tc.cookie)
+		}
+	}
+}

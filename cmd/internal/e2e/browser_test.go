@@ -248,7 +248,7 @@ func TestReaderInBrowser(t *testing.T) {
 	if got := eval[string](t, b, `document.documentElement.dataset.font + "/" + document.documentElement.dataset.size`); got != "sans/3" {
 		t.Errorf("after a reload font/size is %s, want sans/3", got)
 	}
-	b.do(t, chromedp.Evaluate[chromedp.Void](`localStorage.clear()`))
+	b.do(t, chromedp.Evaluate[chromedp.Void](`document.cookie = "margin-prefs=; Path=/; Max-Age=0"`))
 
 	// A phone: 360 px wide, light and dark.
 	b.do(t,
@@ -266,7 +266,7 @@ func TestReaderInBrowser(t *testing.T) {
 	b.do(t, chromedp.Navigate(p.URL+"/"))
 	b.waitMounted(t)
 	b.screenshot(t, "library-phone-dark")
-	b.do(t, chromedp.Evaluate[chromedp.Void](`localStorage.clear()`))
+	b.do(t, chromedp.Evaluate[chromedp.Void](`document.cookie = "margin-prefs=; Path=/; Max-Age=0"`))
 	noConsoleErrors(t, b)
 }
 

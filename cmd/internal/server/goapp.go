@@ -12,7 +12,6 @@ import (
 // Files under /web/ that every page links or precaches.
 const (
 	stylesheet = "/web/margin.css"
-	prefsJS    = "/web/prefs.js"
 	iconSVG    = "/web/icons/icon.svg"
 	icon192    = "/web/icons/icon-192.png"
 	icon512    = "/web/icons/icon-512.png"
@@ -40,9 +39,6 @@ func (s *Server) newAppHandler() *app.Handler {
 		Image:     icon512,
 		Resources: s.static,
 		Styles:    []string{stylesheet},
-		// prefs.js runs before the body is parsed, so the page paints in
-		// the reader's theme and size from the start.
-		Scripts: []string{prefsJS},
 		// app.js asks for app.wasm only once the page is parsed; the
 		// preload starts the download with the page's first bytes.
 		RawHeaders:              []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin="anonymous">`},

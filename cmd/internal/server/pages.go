@@ -19,7 +19,9 @@ import (
 //     build, so pages carry no ETag and their validators are ignored;
 //   - unknown addresses and unknown articles get status 404 (the page is
 //     Margin's own not-found page);
-//   - the <head>'s attributes are re-escaped and made absolute (see fixHead).
+//   - the <head>'s attributes are re-escaped and made absolute (see fixHead);
+//   - <html> carries the reader's display preferences from their cookie, so
+//     the page paints in the right theme without waiting for a script.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -49,6 +51,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		ogType = "article"
 	}
 	body := fixHead(rec.body.Bytes(), s.origin(r), ogType)
+	if c, err := r.Cookie(ui.PrefsCookie); err == nil {
+		body = withRootAttributes(body, ui.RootAttributes(c.Value))
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
@@ -109,6 +114,19 @@ func fixHead(doc []byte, origin, ogType string) []byte {
 	out = append(out, doc[:start]...)
 	out = append(out, head...)
 	return append(out, doc[end:]...)
+}
+
+// withRootAttributes adds attrs to the document's <html> element.
+func withRootAttributes(doc []byte, attrs string) []byte {
+	i := bytes.Index(doc, []byte("<html"))
+	if attrs == "" || i < 0 {
+		return doc
+	}
+	i += len("<html")
+	out := make([]byte, 0, len(doc)+len(attrs))
+	out = append(out, doc[:i]...)
+	out = append(out, attrs...)
+	return append(out, doc[i:]...)
 }
 
 // recorder keeps an answer in memory so it can be corrected before it

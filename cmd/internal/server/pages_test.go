@@ -72,3 +72,28 @@ func TestPageMethodsAndHostilePaths(t *testing.T) {
 		}
 	}
 }
+
+func TestPreferencesOnRoot(t *testing.T) {
+	ts := newTestServer(t, true)
+	for _, tc := range []struct {
+		cookie, want string
+	}{
+		{"theme=dark&font=sans&size=4", `<html data-theme="dark" data-font="sans" data-size="4" lang=`},
+		{"theme=light", `<html data-theme="light" lang=`},
+		{`theme="><script>&size=99&font=comic`, `<html lang=`},
+		{"%%%", `<html lang=`},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/a/"+seedID, nil)
+		req.AddCookie(&http.Cookie{Name: "margin-prefs", Value: tc.cookie, Quoted: false})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("cookie %q: page starts %.80q, want %q", tc.cookie, b.String()[:80], tc.want)
+		}
+	}
+}

@@ -61,7 +61,6 @@ func webFS() fstest.MapFS {
 		"app.wasm.br":            {Data: []byte("brotli bytes")},
 		"app.wasm.gz":            {Data: []byte("gzip bytes")},
 		"margin.css":             {Data: []byte("body{}")},
-		"prefs.js":               {Data: []byte("(function(){})()")},
 		"web.go":                 {Data: []byte("package web")},
 		"icons/icon.svg":         {Data: []byte("<svg/>")},
 		"icons/icon-192.png":     {Data: []byte("png")},
