@@ -211,6 +211,7 @@ func TestReaderInBrowser(t *testing.T) {
 		const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
 		return p.textContent.length / lines;
 	})()`)
+	t.Logf("%.0f characters a line on a desktop", perLine)
 	if perLine < 55 || perLine > 80 {
 		t.Errorf("%.0f characters a line; want about 60 to 75", perLine)
 	}
