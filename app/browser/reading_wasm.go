@@ -164,9 +164,8 @@ func RestorePosition(articleID, articleSel string) bool {
 }
 
 // settle scrolls by offset() until it is (almost) zero, over at most
-// frames animation frames. Blocks out of view have estimated heights
-// (content-visibility), which become real as the scroll brings them near,
-// so the first jump can land a little off.
+// frames animation frames: images still arriving above the target change
+// its place, so the first jump can land a little off.
 func settle(offset func() float64, frames int) {
 	win := js.Global()
 	jump := func() bool {
