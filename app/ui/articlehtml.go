@@ -13,7 +13,8 @@ import (
 // element block by block.
 func ArticleHTML(a *article.Article) string {
 	var b strings.Builder
-	b.WriteString(`<article class="reader-article"`)
+	// data-id lets the app recognize a prerendered article as its own.
+	b.WriteString(`<article class="reader-article" data-id="` + html.EscapeString(a.ID) + `"`)
 	if lang := a.Meta.Lang; lang != "" {
 		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"margin/app/article"
 	"margin/app/browser"
 	"margin/app/library"
 )
@@ -20,7 +19,6 @@ const dataID = "margin-data"
 // pageData is what a page was prerendered from.
 type pageData struct {
 	Path      string            `json:"path"`
-	Article   *article.Article  `json:"article,omitempty"`
 	Summaries []library.Summary `json:"summaries,omitempty"`
 }
 

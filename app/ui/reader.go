@@ -27,9 +27,10 @@ type htmlSource interface {
 // In the browser an article is first painted from one piece of HTML: the
 // prerendered article element when the app starts on a reader page, or
 // the HTML the API sends when an article is opened inside the app. After
-// that paint the article's model is decoded (or fetched), and from then on
-// every block renders on its own, so a change redraws only the blocks it
-// touches.
+// that paint the article's model is fetched, and from then on every block
+// renders on its own, so a change redraws only the blocks it touches. The
+// prerendered page does not carry the model: it would double the page's
+// weight before the first paint for data needed only after it.
 type Reader struct {
 	app.Compo
 
@@ -44,8 +45,7 @@ type Reader struct {
 	art    *article.Article // nil while the article is shown as one piece
 	blocks []string         // each top-level block's HTML, built once per article
 
-	whole   string // the article element as one piece of HTML, shown until the model is ready
-	pending string // the prerendered page's data, decoded after the first paint
+	whole string // the article element as one piece of HTML, shown until the model is ready
 
 	stopTracking func()
 }
@@ -59,13 +59,9 @@ func (r *Reader) OnInit() {
 	if !ok {
 		return
 	}
-	raw, ok := embeddedJSON(path)
-	if !ok {
-		return
-	}
-	if el := browser.OuterHTML(articleSel); el != "" {
-		r.path, r.id, r.status = path, id, loaded
-		r.whole, r.pending = el, raw
+	// The id is letters, digits, - and _ only: safe in a selector.
+	if el := browser.OuterHTML(articleSel + `[data-id="` + id + `"]`); el != "" {
+		r.path, r.id, r.status, r.whole = path, id, loaded, el
 	}
 }
 
@@ -104,7 +100,7 @@ func (r *Reader) load(ctx app.Context) {
 		return
 	}
 	r.path, r.id, r.status, r.err = path, id, loading, nil
-	r.art, r.blocks, r.whole, r.pending = nil, nil, "", ""
+	r.art, r.blocks, r.whole = nil, nil, ""
 	if app.IsServer {
 		a, err := r.fetch(ctx, id)
 		r.settle(ctx, path, a, err)
@@ -217,19 +213,9 @@ func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	r.stopTracking = browser.TrackReading(r.id, articleSel)
 	browser.MarkAfterPaint("margin-article-painted")
 	if r.art == nil {
-		path, id, raw := r.path, r.id, r.pending
+		path, id := r.path, r.id
 		browser.AfterPaint(func() {
-			var a *article.Article
-			var err error
-			if raw != "" {
-				var d pageData
-				if d, err = decodeData(raw); err == nil && d.Article == nil {
-					err = errors.New("ui: embedded page data holds no article")
-				}
-				a = d.Article
-			} else {
-				a, err = r.fetch(ctx, id)
-			}
+			a, err := r.fetch(ctx, id)
 			ctx.Dispatch(func(ctx app.Context) { r.ready(ctx, path, a, err) })
 		})
 	}
@@ -242,7 +228,6 @@ func (r *Reader) ready(ctx app.Context, path string, a *article.Article, err err
 	if path != r.path || r.art != nil {
 		return
 	}
-	r.pending = ""
 	if err != nil {
 		app.Logf("ui: reader %s: the article's model is unavailable: %v", path, err)
 		return
@@ -262,9 +247,6 @@ func (r *Reader) Render() app.UI {
 		&topBar{Back: true},
 		app.Div().Class("progress").Aria("hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class("reader").ID("main").Body(r.renderContent()),
-		app.If(r.status == loaded && r.art != nil, func() app.UI {
-			return dataScript(pageData{Path: r.path, Article: r.art})
-		}),
 	)
 }
 

@@ -107,7 +107,7 @@ func TestReader(t *testing.T) {
 		`<p class="article-kicker">Example News · 5 March 2024 · 1 min read</p>`,
 		a.BlockHTML(0),
 		a.BlockHTML(len(a.Blocks) - 1),
-		`id="margin-data"`,
+		`<article class="reader-article" data-id="abc123">`,
 	} {
 		if !strings.Contains(got, w) {
 			t.Errorf("reader lacks %q in:\n%s", w, got)
