@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,22 @@ func TestPreferencesOnRoot(t *testing.T) {
 		if !strings.Contains(b.String(), tc.want) {
 			t.Errorf("cookie %q: page starts %.80q, want %q", tc.cookie, b.String()[:80], tc.want)
 		}
+	}
+}
+
+func TestAppJSStartsAfterFirstPaint(t *testing.T) {
+	ts := newTestServer(t, true)
+	resp, body := get(t, ts.URL+"/app.js")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "javascript") {
+		t.Fatalf("app.js: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// go-app's own lines must have been found and replaced; if an upgrade
+	// changes them, this test says so.
+	if !bytes.Contains(body, appJSWasmLater) || !bytes.Contains(body, appJSStartLater) ||
+		bytes.Contains(body, appJSWasm) || bytes.Contains(body, appJSStart) {
+		t.Error("app.js still starts the WASM and the service worker before the first paint")
+	}
+	if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
+		t.Errorf("Content-Length %s for %d bytes", got, len(body))
 	}
 }

@@ -8,7 +8,7 @@ import (
 // bootstrap script, its stylesheet, the Go runtime glue, the service
 // worker and the manifest. They change only with the version.
 var goappFiles = []string{
-	"/app.js", "/goapp.js", "/app.css", "/wasm_exec.js", "/app-worker.js",
+	"/app.css", "/wasm_exec.js", "/app-worker.js",
 	"/manifest.webmanifest", "/manifest.json", "/app.wasm", "/goapp.wasm",
 }
 
@@ -25,6 +25,8 @@ func (s *Server) routes() http.Handler {
 	for _, p := range goappFiles {
 		mux.Handle("GET "+p, s.app)
 	}
+	mux.HandleFunc("GET /app.js", s.serveAppJS)
+	mux.HandleFunc("GET /goapp.js", s.serveAppJS)
 	mux.HandleFunc("/", s.page)
 	return securityHeaders(mux)
 }
