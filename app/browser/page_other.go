@@ -11,9 +11,6 @@ func SetPref(key, value string) bool { return false }
 // SetRootData does nothing outside a browser.
 func SetRootData(name, value string) {}
 
-// RootData returns "" outside a browser.
-func RootData(name string) string { return "" }
-
 // PrefersDark reports false outside a browser.
 func PrefersDark() bool { return false }
 
@@ -37,9 +34,6 @@ func SetTitle(title string) {}
 
 // ScrollToTop does nothing outside a browser.
 func ScrollToTop() {}
-
-// Online reports true outside a browser.
-func Online() bool { return true }
 
 // Path returns "/" outside a browser.
 func Path() string { return "/" }

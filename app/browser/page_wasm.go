@@ -58,15 +58,6 @@ func SetRootData(name, value string) {
 	root.Call("setAttribute", "data-"+name, value)
 }
 
-// RootData returns data-<name> of the <html> element.
-func RootData(name string) string {
-	v := js.Global().Get("document").Get("documentElement").Call("getAttribute", "data-"+name)
-	if v.IsNull() {
-		return ""
-	}
-	return v.String()
-}
-
 // PrefersDark reports whether the system asks for a dark theme.
 func PrefersDark() bool {
 	mm := js.Global().Get("matchMedia")
@@ -140,11 +131,6 @@ func SetTitle(title string) {
 // ScrollToTop scrolls the window to the top, for a page that replaces another.
 func ScrollToTop() {
 	js.Global().Call("scrollTo", 0, 0)
-}
-
-// Online reports whether the browser believes it has a network connection.
-func Online() bool {
-	return js.Global().Get("navigator").Get("onLine").Bool()
 }
 
 // Path returns the path of the page's address.
