@@ -67,8 +67,8 @@ func (b *topBar) renderSettings() app.UI {
 				choice("Dark", p.theme == "dark", b.setTheme("dark")),
 			),
 			settingRow("Font",
-				choice("Serif", p.font == "serif", b.setFont("serif")).Class("font-serif"),
 				choice("Sans", p.font == "sans", b.setFont("sans")).Class("font-sans"),
+				choice("Serif", p.font == "serif", b.setFont("serif")).Class("font-serif"),
 			),
 			settingRow("Text size",
 				app.Button().Class("choice").ID("size-down").Aria("label", "Smaller text").

@@ -26,14 +26,14 @@ const (
 // prefs are the reader's display preferences.
 type prefs struct {
 	theme string // "", "light" or "dark"; "" follows the system
-	font  string // "serif" or "sans"
+	font  string // "sans" or "serif"
 	size  int    // minSize to maxSize
 }
 
 // parsePrefs reads the cookie's value; anything unknown or out of range
 // falls back to the default, so a tampered cookie changes nothing else.
 func parsePrefs(cookie string) prefs {
-	p := prefs{font: "serif", size: defaultSize}
+	p := prefs{font: "sans", size: defaultSize}
 	v, err := url.ParseQuery(cookie)
 	if err != nil {
 		return p
@@ -41,8 +41,8 @@ func parsePrefs(cookie string) prefs {
 	if t := v.Get("theme"); t == "light" || t == "dark" {
 		p.theme = t
 	}
-	if v.Get("font") == "sans" {
-		p.font = "sans"
+	if v.Get("font") == "serif" {
+		p.font = "serif"
 	}
 	if n, err := strconv.Atoi(v.Get("size")); err == nil && n >= minSize && n <= maxSize {
 		p.size = n
@@ -56,8 +56,8 @@ func (p prefs) cookie() string {
 	if p.theme != "" {
 		v.Set("theme", p.theme)
 	}
-	if p.font == "sans" {
-		v.Set("font", "sans")
+	if p.font == "serif" {
+		v.Set("font", "serif")
 	}
 	if p.size != defaultSize {
 		v.Set("size", strconv.Itoa(p.size))
@@ -68,8 +68,8 @@ func (p prefs) cookie() string {
 // attrs are the root element's data attributes for p, by name.
 func (p prefs) attrs() [3][2]string {
 	var font, size string
-	if p.font == "sans" {
-		font = "sans"
+	if p.font == "serif" {
+		font = "serif"
 	}
 	if p.size != defaultSize {
 		size = strconv.Itoa(p.size)

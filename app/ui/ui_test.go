@@ -178,8 +178,8 @@ func TestRootAttributes(t *testing.T) {
 	for _, tc := range []struct{ cookie, want string }{
 		{"", ""},
 		{"theme=dark", ` data-theme="dark"`},
-		{"font=sans&size=0&theme=light", ` data-theme="light" data-font="sans" data-size="0"`},
-		{"size=2&font=serif", ""}, // the defaults need no attribute
+		{"font=serif&size=0&theme=light", ` data-theme="light" data-font="serif" data-size="0"`},
+		{"size=2&font=sans", ""}, // the defaults need no attribute
 		{`theme="><script>alert(1)</script>&size=7&font=x`, ""},
 		{"size=-1&size=3", ""},
 		{"%zz", ""},

@@ -235,19 +235,19 @@ func TestReaderInBrowser(t *testing.T) {
 	}
 	b.screenshot(t, "reader-desktop-dark")
 
-	// Settings: the sans font and a larger size stick too.
+	// Settings: the serif font and a larger size stick too.
 	b.do(t, chromedp.Click(chromedp.CSS("#settings-button")))
 	b.waitFor(t, `!!document.getElementById("settings")`)
 	b.screenshot(t, "settings-desktop-dark")
 	b.do(t,
-		chromedp.Click(chromedp.CSS("#settings .font-sans")),
+		chromedp.Click(chromedp.CSS("#settings .font-serif")),
 		chromedp.Click(chromedp.CSS("#size-up")),
 	)
-	b.waitFor(t, `document.documentElement.dataset.font === "sans" && document.documentElement.dataset.size === "3"`)
+	b.waitFor(t, `document.documentElement.dataset.font === "serif" && document.documentElement.dataset.size === "3"`)
 	b.do(t, chromedp.Reload())
 	b.waitMounted(t)
-	if got := eval[string](t, b, `document.documentElement.dataset.font + "/" + document.documentElement.dataset.size`); got != "sans/3" {
-		t.Errorf("after a reload font/size is %s, want sans/3", got)
+	if got := eval[string](t, b, `document.documentElement.dataset.font + "/" + document.documentElement.dataset.size`); got != "serif/3" {
+		t.Errorf("after a reload font/size is %s, want serif/3", got)
 	}
 	b.do(t, chromedp.Evaluate[chromedp.Void](`document.cookie = "margin-prefs=; Path=/; Max-Age=0"`))
 

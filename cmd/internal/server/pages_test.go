@@ -79,7 +79,7 @@ func TestPreferencesOnRoot(t *testing.T) {
 	for _, tc := range []struct {
 		cookie, want string
 	}{
-		{"theme=dark&font=sans&size=4", `<html data-theme="dark" data-font="sans" data-size="4" lang=`},
+		{"theme=dark&font=serif&size=4", `<html data-theme="dark" data-font="serif" data-size="4" lang=`},
 		{"theme=light", `<html data-theme="light" lang=`},
 		{`theme="><script>&size=99&font=comic`, `<html lang=`},
 		{"%%%", `<html lang=`},
