@@ -15,10 +15,30 @@ import (
 // bound is loose so that a busy machine does not fail them.
 const slow = 10 * time.Second
 
+// fromHTMLNoBase is FromHTML for a source without a page address.
+func fromHTMLNoBase(src string) (*Article, error) { return FromHTML(src, "") }
+
+// timed converts src, failing the test on an error or when converting
+// takes longer than slow, and logs how long it took.
+func timed(t *testing.T, conv func(string) (*Article, error), src string) *Article {
+	t.Helper()
+	start := time.Now()
+	a, err := conv(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	t.Logf("%d bytes: %v", len(src), d)
+	if d > slow {
+		t.Errorf("took %v", d)
+	}
+	return a
+}
+
 func TestTooLarge(t *testing.T) {
 	big := strings.Repeat("word ", 4<<20) // 20 MB
 	for name, conv := range map[string]func(string) (*Article, error){
-		"html":     func(s string) (*Article, error) { return FromHTML(s, "") },
+		"html":     fromHTMLNoBase,
 		"markdown": FromMarkdown,
 		"text":     FromText,
 	} {
@@ -65,16 +85,7 @@ func TestDeepNesting(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Repeat(c.open, n) + "deep text" + strings.Repeat(c.close, n)
-			start := time.Now()
-			a, err := FromHTML(src, "")
-			d := time.Since(start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d > slow {
-				t.Errorf("took %v", d)
-			}
-			t.Logf("%d levels of %s: %v", n, c.open, d)
+			a := timed(t, fromHTMLNoBase, src)
 			if !strings.Contains(a.Text(), "deep text") || len(a.Blocks) == 0 || a.Blocks[0].Kind != c.kind {
 				t.Fatalf("lost the text: %q, %d blocks", a.Text(), len(a.Blocks))
 			}
@@ -92,14 +103,7 @@ func TestFormattingFlood(t *testing.T) {
 	for i := range 3000 {
 		fmt.Fprintf(&b, "<div><b id=%d><i class=c%d>x</div>", i, i)
 	}
-	start := time.Now()
-	a, err := FromHTML(b.String(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d > slow {
-		t.Errorf("took %v", d)
-	}
+	a := timed(t, fromHTMLNoBase, b.String())
 	if strings.Count(a.Text(), "x") != 3000 {
 		t.Fatalf("lost text: %d x", strings.Count(a.Text(), "x"))
 	}
@@ -117,16 +121,7 @@ func TestManyRuns(t *testing.T) {
 	want := map[string]int{"links": 200000, "tables": 100000}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
-			a, err := FromHTML(src, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := time.Since(start)
-			t.Logf("%d bytes: %v", len(src), d)
-			if d > slow {
-				t.Errorf("took %v", d)
-			}
+			a := timed(t, fromHTMLNoBase, src)
 			if n := countRunes(a.Text(), 'x'); n != want[name] {
 				t.Fatalf("kept %d of %d texts", n, want[name])
 			}
@@ -163,16 +158,7 @@ func TestMarkdownPathological(t *testing.T) {
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
-			a, err := FromMarkdown(src)
-			d := time.Since(start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%d bytes: %v", len(src), d)
-			if d > slow {
-				t.Errorf("took %v", d)
-			}
+			a := timed(t, FromMarkdown, src)
 			check(t, a)
 		})
 	}
@@ -233,16 +219,7 @@ func TestFlattenKeepsRawText(t *testing.T) {
 // other content must not be copied once per level.
 func TestNestedFigures(t *testing.T) {
 	src := strings.Repeat("<figure>", 400) + strings.Repeat("<p>x</p>", 50000) + strings.Repeat("<figcaption>c</figcaption></figure>", 400)
-	start := time.Now()
-	a, err := FromHTML(src, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := time.Since(start)
-	t.Logf("%d bytes: %v", len(src), d)
-	if d > slow {
-		t.Errorf("took %v", d)
-	}
+	a := timed(t, fromHTMLNoBase, src)
 	if n := countRunes(a.Text(), 'x'); n != 50000 {
 		t.Fatalf("kept %d of 50000 paragraphs", n)
 	}

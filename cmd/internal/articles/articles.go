@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,9 +86,6 @@ func (c *Collection) loadFS(fsys fs.FS, dir string, log *slog.Logger) error {
 
 var errUnknownKind = errors.New("not an article file")
 
-// maxFile bounds an article file; the model refuses larger inputs anyway.
-const maxFile = article.MaxInput
-
 func parseFile(fsys fs.FS, name string) (*article.Article, error) {
 	ext := strings.ToLower(path.Ext(name))
 	if ext != ".md" && ext != ".txt" && ext != ".html" && ext != ".htm" {
@@ -97,7 +95,8 @@ func parseFile(fsys fs.FS, name string) (*article.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() > maxFile {
+	// Checked before reading, so a huge file is never loaded into memory.
+	if info.Size() > article.MaxInput {
 		return nil, fmt.Errorf("%s: %w", name, article.ErrTooLarge)
 	}
 	b, err := fs.ReadFile(fsys, name)
@@ -139,19 +138,24 @@ func (c *Collection) Add(a *article.Article) string {
 		}
 		a.ID = id
 	}
-	c.byID[id] = a
-	c.order = c.order[:0]
-	for _, x := range c.byID {
-		c.order = append(c.order, library.Summarize(x))
+	if c.byID[id] != nil {
+		c.order = slices.DeleteFunc(c.order, func(s library.Summary) bool { return s.ID == id })
 	}
-	sort.Slice(c.order, func(i, j int) bool {
-		a, b := c.order[i].Meta, c.order[j].Meta
-		if !a.Published.Equal(b.Published) {
-			return a.Published.After(b.Published)
-		}
-		return a.Title < b.Title
-	})
+	c.byID[id] = a
+	// Insert in place rather than sort again: loading a folder adds many.
+	s := library.Summarize(a)
+	i := sort.Search(len(c.order), func(i int) bool { return before(s.Meta, c.order[i].Meta) })
+	c.order = slices.Insert(c.order, i, s)
 	return id
+}
+
+// before reports whether an article with metadata a is listed before one
+// with b: newest first, then by title.
+func before(a, b article.Meta) bool {
+	if !a.Published.Equal(b.Published) {
+		return a.Published.After(b.Published)
+	}
+	return a.Title < b.Title
 }
 
 // Has reports whether the collection holds an article with the given id.

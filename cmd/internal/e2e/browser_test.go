@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -350,7 +351,7 @@ func TestOfflineDeepLink(t *testing.T) {
 		for (const k of keys) for (const r of await (await caches.open(k)).keys()) out.push(new URL(r.url).pathname);
 		return out;
 	})`)
-	if !contains(keys, "/web/app.wasm") || !contains(keys, "/") {
+	if !slices.Contains(keys, "/web/app.wasm") || !slices.Contains(keys, "/") {
 		t.Fatalf("precache: %v", keys)
 	}
 	for _, k := range keys {
@@ -375,13 +376,4 @@ func TestOfflineDeepLink(t *testing.T) {
 	if got := eval[string](t, b, `document.querySelector(".card-title") ? document.querySelector(".card-title").innerText : ""`); got != title {
 		t.Errorf("offline library shows %q", got)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -30,18 +30,6 @@ import (
 	"margin/cmd/internal/static"
 )
 
-// hello stands in on the server for the browser's component of the same
-// name (main_wasm.go), so "/" is prerendered with the same heading and
-// paragraph, as Margin prerenders its pages.
-type hello struct{ app.Compo }
-
-func (h *hello) Render() app.UI {
-	return app.Main().Body(
-		app.H1().Text(heading),
-		app.P().Text(paragraph),
-	)
-}
-
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
