@@ -58,6 +58,8 @@ type indexer struct {
 	b     strings.Builder
 	n     int  // code points written
 	wrote bool // a non-empty leaf was written
+	// starts holds where each non-empty leaf begins, in order.
+	starts []int
 }
 
 func (x *indexer) block(b *Block) {
@@ -65,23 +67,44 @@ func (x *indexer) block(b *Block) {
 	case Heading, Paragraph, Figure, Code:
 		b.Offset, b.End = x.leaf(b.Runs)
 	case List:
+		first := x.mark()
 		for i := range b.Items {
 			for j := range b.Items[i].Blocks {
 				x.block(&b.Items[i].Blocks[j])
 			}
 		}
+		b.Offset, b.End = x.span(first)
 	case Quote:
+		first := x.mark()
 		for i := range b.Blocks {
 			x.block(&b.Blocks[i])
 		}
+		b.Offset, b.End = x.span(first)
 	case Table:
+		first := x.mark()
 		for i := range b.Rows {
 			for j := range b.Rows[i].Cells {
 				c := &b.Rows[i].Cells[j]
 				c.Offset, c.End = x.leaf(c.Runs)
 			}
 		}
+		b.Offset, b.End = x.span(first)
+	default:
+		b.Offset, b.End = x.n, x.n
 	}
+}
+
+// mark notes where a container block begins, for span.
+func (x *indexer) mark() int { return len(x.starts) }
+
+// span returns the canonical text range of a container whose walk began
+// at mark k: from its first non-empty leaf to the end of its last, or an
+// empty range where the text stood when it wrote nothing.
+func (x *indexer) span(k int) (start, end int) {
+	if len(x.starts) == k {
+		return x.n, x.n
+	}
+	return x.starts[k], x.n
 }
 
 // leaf writes one leaf's runs, setting their offsets, and returns where
@@ -107,6 +130,7 @@ func (x *indexer) leaf(runs []Run) (start, end int) {
 	}
 	x.wrote = true
 	start = x.n
+	x.starts = append(x.starts, start)
 	for i := range runs {
 		r := &runs[i]
 		r.Offset = x.n

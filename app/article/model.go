@@ -61,8 +61,10 @@ type Block struct {
 	Lang    string  `json:"lang,omitempty"`
 	Rows    []Row   `json:"rows,omitempty"`
 
-	// Offset is where the leaf's text starts in the canonical text, in
-	// code points; End is where it ends. Both are set by index for leaves.
+	// Offset is where the block's text starts in the canonical text, in
+	// code points, and End where it ends; Index sets both. A container
+	// (list, quote, table) spans its first to its last non-empty leaf; a
+	// block without text has an empty range where it stands.
 	Offset int `json:"-"`
 	End    int `json:"-"`
 }

@@ -10,8 +10,9 @@ import (
 func (a *Article) HTML() string {
 	var b strings.Builder
 	b.Grow(len(a.text) + len(a.text)/2)
+	var rd renderer
 	for i := range a.Blocks {
-		renderBlock(&b, &a.Blocks[i], i)
+		rd.block(&b, &a.Blocks[i], i)
 	}
 	return b.String()
 }
@@ -29,32 +30,38 @@ func (a *Article) BlockHTML(i int) string {
 		return ""
 	}
 	var b strings.Builder
-	renderBlock(&b, &a.Blocks[i], i)
+	var rd renderer
+	rd.block(&b, &a.Blocks[i], i)
 	return b.String()
 }
 
-// renderBlock writes block b; top is its top-level index, or -1 inside
+// renderer writes blocks as HTML, drawing marks when it has any.
+type renderer struct {
+	marks []Mark // sorted outer first, see MarkedBlockHTML
+}
+
+// block writes block b; top is its top-level index, or -1 inside
 // another block.
-func renderBlock(w *strings.Builder, b *Block, top int) {
+func (rd *renderer) block(w *strings.Builder, b *Block, top int) {
 	switch b.Kind {
 	case Heading:
 		tag := "h" + strconv.Itoa(min(max(b.Level, 1), 6))
 		open(w, tag, top, b.Offset)
 		w.WriteByte('>')
-		renderRuns(w, b.Runs)
+		rd.runs(w, b.Runs)
 		closeTag(w, tag)
 	case Paragraph:
 		open(w, "p", top, b.Offset)
 		w.WriteByte('>')
-		renderRuns(w, b.Runs)
+		rd.runs(w, b.Runs)
 		closeTag(w, "p")
 	case List:
-		renderList(w, b, top)
+		rd.list(w, b, top)
 	case Quote:
 		open(w, "blockquote", top, -1)
 		w.WriteByte('>')
 		for i := range b.Blocks {
-			renderBlock(w, &b.Blocks[i], -1)
+			rd.block(w, &b.Blocks[i], -1)
 		}
 		closeTag(w, "blockquote")
 	case Figure:
@@ -70,7 +77,7 @@ func renderBlock(w *strings.Builder, b *Block, top int) {
 		if len(b.Runs) > 0 {
 			open(w, "figcaption", -1, b.Offset)
 			w.WriteByte('>')
-			renderRuns(w, b.Runs)
+			rd.runs(w, b.Runs)
 			closeTag(w, "figcaption")
 		}
 		closeTag(w, "figure")
@@ -82,11 +89,11 @@ func renderBlock(w *strings.Builder, b *Block, top int) {
 			w.WriteByte('"')
 		}
 		w.WriteString("><code>")
-		for _, r := range b.Runs {
-			if r.Break {
+		for i := range b.Runs {
+			if run := &b.Runs[i]; run.Break {
 				w.WriteByte('\n')
 			} else {
-				w.WriteString(html.EscapeString(r.Text))
+				rd.pieces(w, run.Text, run.Offset)
 			}
 		}
 		w.WriteString("</code></pre>")
@@ -106,7 +113,7 @@ func renderBlock(w *strings.Builder, b *Block, top int) {
 				}
 				open(w, tag, -1, c.Offset)
 				w.WriteByte('>')
-				renderRuns(w, c.Runs)
+				rd.runs(w, c.Runs)
 				closeTag(w, tag)
 			}
 			w.WriteString("</tr>")
@@ -120,7 +127,7 @@ func renderBlock(w *strings.Builder, b *Block, top int) {
 	}
 }
 
-func renderList(w *strings.Builder, b *Block, top int) {
+func (rd *renderer) list(w *strings.Builder, b *Block, top int) {
 	tag := "ul"
 	if b.Ordered {
 		tag = "ol"
@@ -139,14 +146,14 @@ func renderList(w *strings.Builder, b *Block, top int) {
 			// sit in the li itself, which is then the leaf.
 			open(w, "li", -1, blocks[0].Offset)
 			w.WriteByte('>')
-			renderRuns(w, blocks[0].Runs)
+			rd.runs(w, blocks[0].Runs)
 			for j := 1; j < len(blocks); j++ {
-				renderBlock(w, &blocks[j], -1)
+				rd.block(w, &blocks[j], -1)
 			}
 		} else {
 			w.WriteString("<li>")
 			for j := range blocks {
-				renderBlock(w, &blocks[j], -1)
+				rd.block(w, &blocks[j], -1)
 			}
 		}
 		w.WriteString("</li>")
@@ -217,9 +224,9 @@ func wrappers(r *Run, buf []wrapper) []wrapper {
 	return buf
 }
 
-// renderRuns writes runs, opening and closing inline elements only where
-// the wrappers of neighbouring runs differ.
-func renderRuns(w *strings.Builder, runs []Run) {
+// runs writes runs, opening and closing inline elements only where the
+// wrappers of neighbouring runs differ. Marks sit inside the wrappers.
+func (rd *renderer) runs(w *strings.Builder, runs []Run) {
 	var stack, want []wrapper
 	for i := range runs {
 		r := &runs[i]
@@ -247,7 +254,7 @@ func renderRuns(w *strings.Builder, runs []Run) {
 		if r.Break {
 			w.WriteString("<br>")
 		} else {
-			w.WriteString(html.EscapeString(r.Text))
+			rd.pieces(w, r.Text, r.Offset)
 		}
 	}
 	for j := len(stack) - 1; j >= 0; j-- {

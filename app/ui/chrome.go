@@ -2,6 +2,8 @@ package ui
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"margin/app/browser"
 )
 
 // topBar is the bar above every page: the way home, the reading settings
@@ -13,9 +15,14 @@ type topBar struct {
 
 	// Back shows a way back to the library instead of the brand alone.
 	Back bool
+	// Panel shows the button that opens the reader's list of highlights,
+	// which holds Count of them.
+	Panel bool
+	Count int
 
-	open  bool
-	prefs prefs
+	open    bool
+	prefs   prefs
+	overlap string // "merge" or "" (keep both), see prefOverlap
 }
 
 func (b *topBar) OnMount(ctx app.Context) {
@@ -34,6 +41,25 @@ func (b *topBar) Render() app.UI {
 				app.Span().Class("brand-name").Text("Margin"),
 			),
 			app.Div().Class("topbar-actions").Body(
+				app.If(b.Panel, func() app.UI {
+					label := "Highlights in this article"
+					return app.Button().
+						Class("icon-button count-button").
+						ID("panel-button").
+						Title(label).
+						Aria("label", label).
+						OnClick(func(ctx app.Context, e app.Event) { ctx.NewAction(panelAction) }).
+						Body(app.Raw(iconList), app.If(b.Count > 0, func() app.UI {
+							return app.Span().Class("count").Text(b.Count)
+						}))
+				}),
+				app.A().
+					Class("icon-button").
+					ID("highlights-link").
+					Href(highlightsPath).
+					Title("All highlights").
+					Aria("label", "All highlights").
+					Body(app.Raw(iconMarker)),
 				app.Button().
 					Class("icon-button").
 					ID("settings-button").
@@ -77,6 +103,10 @@ func (b *topBar) renderSettings() app.UI {
 				app.Button().Class("choice choice-large").ID("size-up").Aria("label", "Larger text").
 					Disabled(p.size >= maxSize).OnClick(b.resize(+1)).Text("A+"),
 			),
+			settingRow("Overlapping highlights",
+				choice("Keep both", b.overlap != "merge", b.setOverlap("")).ID("overlap-both"),
+				choice("Merge", b.overlap == "merge", b.setOverlap("merge")).ID("overlap-merge"),
+			),
 		),
 	)
 }
@@ -100,6 +130,14 @@ func sizeLabel(step int) string {
 func (b *topBar) toggleSettings(ctx app.Context, e app.Event) {
 	b.open = !b.open
 	b.prefs = currentPrefs()
+	b.overlap = browser.Pref(prefOverlap)
+}
+
+func (b *topBar) setOverlap(mode string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		b.overlap = mode
+		browser.SetPref(prefOverlap, mode)
+	}
 }
 
 func (b *topBar) onSettingsKey(ctx app.Context, e app.Event) {

@@ -34,7 +34,8 @@ type htmlSource interface {
 type Reader struct {
 	app.Compo
 
-	src library.Source
+	src   library.Source
+	notes Notes // nil on the server, which prerenders no annotations
 	// at overrides the page address; tests set it.
 	at string
 
@@ -48,6 +49,10 @@ type Reader struct {
 	whole string // the article element as one piece of HTML, shown until the model is ready
 
 	stopTracking func()
+
+	ann       annotations
+	knownTags []string // tags used on every article, for suggestions
+	hashDone  bool     // the #h= mark in the address was shown
 }
 
 func (r *Reader) OnInit() {
@@ -71,6 +76,10 @@ func (r *Reader) OnNav(ctx app.Context) { r.load(ctx) }
 
 func (r *Reader) OnMount(ctx app.Context) {
 	browser.Mark("margin-mounted")
+	ctx.Handle(panelAction, r.togglePanel)
+	r.startAnnotating(ctx)
+	r.loadAnnotations(ctx)
+	r.loadKnownTags(ctx)
 	ctx.Defer(func(ctx app.Context) {
 		browser.MarkAfterPaint("margin-painted")
 		r.arrive(ctx, true)
@@ -78,6 +87,7 @@ func (r *Reader) OnMount(ctx app.Context) {
 }
 
 func (r *Reader) OnDismount() {
+	r.stopAnnotating()
 	if r.stopTracking != nil {
 		r.stopTracking()
 		r.stopTracking = nil
@@ -101,6 +111,11 @@ func (r *Reader) load(ctx app.Context) {
 	}
 	r.path, r.id, r.status, r.err = path, id, loading, nil
 	r.art, r.blocks, r.whole = nil, nil, ""
+	r.resetAnnotations()
+	r.hashDone = false
+	if r.Mounted() {
+		r.loadAnnotations(ctx)
+	}
 	if app.IsServer {
 		a, err := r.fetch(ctx, id)
 		r.settle(ctx, path, a, err)
@@ -122,10 +137,18 @@ func (r *Reader) load(ctx app.Context) {
 	})
 }
 
+// fetch gets the article's model from the library, or, when the network
+// fails, from the copy kept on this device.
 func (r *Reader) fetch(ctx context.Context, id string) (*article.Article, error) {
 	c, cancel := context.WithTimeout(ctx, loadTimeout)
 	defer cancel()
-	return r.src.Article(c, id)
+	a, err := r.src.Article(c, id)
+	if err != nil && r.notes != nil && errors.Is(err, client.ErrUnreachable) {
+		if kept, kerr := r.notes.Article(c, id); kerr == nil {
+			return kept, nil
+		}
+	}
+	return a, err
 }
 
 // paint shows the article at path from its HTML, or the error that kept it.
@@ -134,6 +157,18 @@ func (r *Reader) paint(ctx app.Context, path, h string, err error) {
 		return // the reader moved on
 	}
 	if err != nil {
+		if r.notes != nil && errors.Is(err, client.ErrUnreachable) {
+			// Offline: the copy kept on this device, if there is one.
+			id := r.id
+			ctx.Async(func() {
+				a, err := r.fetch(ctx, id)
+				ctx.Dispatch(func(ctx app.Context) {
+					r.settle(ctx, path, a, err)
+					ctx.Defer(func(ctx app.Context) { r.arrive(ctx, false) })
+				})
+			})
+			return
+		}
 		r.settle(ctx, path, nil, err)
 		return
 	}
@@ -159,13 +194,15 @@ func (r *Reader) settle(ctx app.Context, path string, a *article.Article, err er
 	r.describe(ctx)
 }
 
-// show takes a as the article to display and renders its blocks once.
+// show takes a as the article to display and renders its blocks once,
+// with the marks of annotations already read.
 func (r *Reader) show(a *article.Article) {
 	r.art, r.status, r.err, r.whole = a, loaded, nil, ""
 	r.blocks = make([]string, len(a.Blocks))
 	for i := range a.Blocks {
 		r.blocks[i] = a.BlockHTML(i)
 	}
+	r.modelReady()
 }
 
 // describe sets the page's title, description and preview image.
@@ -235,6 +272,46 @@ func (r *Reader) ready(ctx app.Context, path string, a *article.Article, err err
 	r.show(a)
 	r.describe(ctx)
 	browser.Mark("margin-article-ready")
+	r.keep(ctx, a)
+}
+
+// keep stores a copy of the article on the device, so that it opens, and
+// its highlights show, without the network.
+func (r *Reader) keep(ctx app.Context, a *article.Article) {
+	if r.notes == nil {
+		return
+	}
+	browser.AfterPaint(func() {
+		c, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		if err := r.notes.PutArticle(c, a); err != nil {
+			app.Logf("ui: keeping a copy of article %s: %v", a.ID, err)
+		}
+	})
+}
+
+// loadKnownTags reads the tags used on every article, for suggestions.
+func (r *Reader) loadKnownTags(ctx app.Context) {
+	if r.notes == nil {
+		return
+	}
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		all, err := r.notes.AllAnnotations(c)
+		if err != nil {
+			return
+		}
+		var tags []string
+		for _, a := range all {
+			for _, t := range a.Tags {
+				if !containsFold(tags, t) {
+					tags = append(tags, t)
+				}
+			}
+		}
+		ctx.Dispatch(func(app.Context) { r.knownTags = tags })
+	})
 }
 
 func (r *Reader) retry(ctx app.Context, e app.Event) {
@@ -243,10 +320,36 @@ func (r *Reader) retry(ctx app.Context, e app.Event) {
 }
 
 func (r *Reader) Render() app.UI {
-	return app.Div().Class("page page-reader").Body(
-		&topBar{Back: true},
+	page := "page page-reader"
+	if r.ann.panel {
+		page += " with-panel"
+	}
+	return app.Div().Class(page).Body(
+		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list)},
 		app.Div().Class("progress").Aria("hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class("reader").ID("main").Body(r.renderContent()),
+		app.If(r.ann.selOn && r.ann.pop == "", r.renderToolbar),
+		app.If(r.ann.pop != "", r.renderPopover),
+		app.If(r.ann.panel, r.renderPanel),
+		app.If(r.ann.toast != "" || r.ann.warn != "", r.renderToast),
+	)
+}
+
+// renderToast is the message line at the bottom: a short notice, maybe
+// with an undo, and any lasting warning.
+func (r *Reader) renderToast() app.UI {
+	return app.Div().Class("toasts").Attr("role", "status").Aria("live", "polite").Body(
+		app.If(r.ann.warn != "", func() app.UI {
+			return app.Div().Class("toast warn").ID("warn").Text(r.ann.warn)
+		}),
+		app.If(r.ann.toast != "", func() app.UI {
+			return app.Div().Class("toast").ID("toast").Body(
+				app.Span().Text(r.ann.toast),
+				app.If(len(r.ann.undo) > 0, func() app.UI {
+					return app.Button().Class("link-button").ID("undo").Text("Undo").OnClick(r.restore)
+				}),
+			)
+		}),
 	)
 }
 

@@ -11,12 +11,14 @@ import (
 // articlePath matches a reader address, /a/{id}.
 var articlePath = regexp.MustCompile(`^/a/([A-Za-z0-9_-]{1,64})$`)
 
-// Register routes Margin's pages, each reading its data from src. The
-// server and the WASM call it alike: go-app answers 404 for paths the
-// server has no route for.
-func Register(src library.Source) {
+// Register routes Margin's pages, each reading its data from src, and the
+// reader's annotations from notes (nil on the server, which prerenders
+// pages without them). The server and the WASM call it alike: go-app
+// answers 404 for paths the server has no route for.
+func Register(src library.Source, notes Notes) {
 	app.Route("/", func() app.Composer { return &Library{src: src} })
-	app.RouteWithRegexp(articlePath.String(), func() app.Composer { return &Reader{src: src} })
+	app.RouteWithRegexp(articlePath.String(), func() app.Composer { return &Reader{src: src, notes: notes} })
+	app.Route(highlightsPath, func() app.Composer { return &Highlights{notes: notes} })
 	// Everything else gets Margin's own not-found page; the server sends it
 	// with status 404 (see Known).
 	app.RouteWithRegexp(`^/`, func() app.Composer { return &Missing{} })
@@ -34,7 +36,7 @@ func ArticleID(path string) (string, bool) {
 // Known reports whether path is one of the app's pages rather than the
 // not-found page.
 func Known(path string) bool {
-	if path == "/" {
+	if path == "/" || path == highlightsPath {
 		return true
 	}
 	_, ok := ArticleID(path)

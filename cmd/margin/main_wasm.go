@@ -7,14 +7,15 @@ import (
 
 	"margin/app/browser"
 	"margin/app/client"
+	"margin/app/local"
 	"margin/app/ui"
 )
 
 // main starts the app in the browser: the same pages as the server's,
-// reading their data from the server's API.
+// reading articles from the server's API and annotations from the device.
 func main() {
 	// Package initialization is over: benchmarks read start-up cost here.
 	browser.Mark("margin-main")
-	ui.Register(client.New(""))
+	ui.Register(client.New(""), local.Browser(app.Logf))
 	app.RunWhenOnBrowser()
 }

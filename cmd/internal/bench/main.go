@@ -1,15 +1,16 @@
 // Command bench measures Margin against references built in the same run
 // and prints a report: sizes of app.wasm beside a go-app hello world (the
 // floor, in ./floor), load times in headless Chromium on loopback and
-// through a 10 Mbit/s proxy, and the time to render a 20,000-word article.
-// Every figure stands beside its reference, with a ratio and, where there
-// is a target, PASS or MISSED.
+// through a 10 Mbit/s proxy, the time to render a 20,000-word article, and
+// re-anchoring 200 annotations on an edited text beside the JavaScript
+// reference in ../shared/bench/anchor-js. Every figure stands beside its
+// reference, with a ratio and, where there is a target, PASS or MISSED.
 //
 // Run it from the repository root after `make build` (`make bench` does
-// both). It exits non-zero only when it cannot measure, not when a target
-// is missed. Work files go in .bench/.
+// both); the anchor part alone needs no build. It exits non-zero only when
+// it cannot measure, not when a target is missed. Work files go in .bench/.
 //
-//	MARGIN_BIN=bin/margin go run ./cmd/internal/bench [-parts sizes,load,throttled,long]
+//	MARGIN_BIN=bin/margin go run ./cmd/internal/bench [-parts sizes,load,throttled,long,anchor]
 package main
 
 import (
@@ -63,7 +64,7 @@ const (
 	longRuns      = 5
 )
 
-var allParts = []string{"sizes", "load", "throttled", "long"}
+var allParts = []string{"sizes", "load", "throttled", "long", "anchor"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -81,7 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		parts[p] = true
 	}
 
-	b, err := setup(stdout, stderr)
+	// Every part but anchor measures bin/margin.
+	b, err := setup(stdout, stderr, len(parts) > 1 || !parts["anchor"])
 	if err != nil {
 		return err
 	}
@@ -107,6 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"load", fmt.Sprintf("2. Load on loopback, headless Chromium (median of %d cold runs; reference: the floor)", loadRuns), b.load},
 		{"throttled", fmt.Sprintf("3. Load through a 10 Mbit/s proxy (median of %d cold runs; reference: the same build sent uncompressed)", throttledRuns), b.throttled},
 		{"long", fmt.Sprintf("4. A 20,000-word article (median of %d cold runs; reference: the 150 ms budget)", longRuns), b.longArticle},
+		{"anchor", fmt.Sprintf("5. Re-anchoring 200 annotations in headless Chromium (median of %d rounds; reference: bench/anchor-js)", anchorReps), b.anchor},
 	} {
 		if !parts[p.name] {
 			continue
@@ -132,8 +135,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// setup finds the repository, the binaries and the browser.
-func setup(stdout, stderr io.Writer) (*bench, error) {
+// setup finds the repository, the binaries and the browser; the Margin
+// binary only when needMargin.
+func setup(stdout, stderr io.Writer, needMargin bool) (*bench, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
@@ -152,7 +156,7 @@ func setup(stdout, stderr io.Writer) (*bench, error) {
 	if b.marginBin == "" {
 		b.marginBin = filepath.Join(root, "bin", "margin")
 	}
-	if _, err := os.Stat(b.marginBin); err != nil {
+	if _, err := os.Stat(b.marginBin); err != nil && needMargin {
 		return nil, fmt.Errorf("margin binary (MARGIN_BIN): %w; run make build first", err)
 	}
 	b.chromium = os.Getenv("CHROMIUM")

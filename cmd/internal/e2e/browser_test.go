@@ -101,7 +101,17 @@ func (b *browser) waitFor(t *testing.T, cond string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond)); err != nil {
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](cond))
+		if err == nil {
+			return
+		}
+		// A page that navigates while polled loses the poll's context:
+		// poll again in the new page.
+		if ctx.Err() == nil && (strings.Contains(err.Error(), "Cannot find context") || strings.Contains(err.Error(), "context was destroyed")) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		t.Fatalf("waiting for %s: %v", cond, err)
 	}
 }
@@ -359,15 +369,23 @@ func TestOfflineDeepLink(t *testing.T) {
 			t.Errorf("an API answer is in Cache Storage: %s", k)
 		}
 	}
+	// The article's copy is kept on the device.
+	b.waitFor(t, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
+		const g = r.result.transaction("articles").objectStore("articles").get("`+id+`");
+		g.onsuccess = () => ok(!!g.result); g.onerror = () => ok(false); }; r.onerror = () => ok(false); })`)
 	if err := p.stop(t); err != nil {
 		t.Fatalf("server exit: %v", err)
 	}
 
-	// A cold start on a deep link, with the server gone: the shell opens
-	// and the app routes it to the reader.
+	// A cold start on a deep link, with the server gone: the shell opens,
+	// the app routes it to the reader, and the article opened before comes
+	// from the copy kept on the device.
 	b.do(t, chromedp.Navigate("about:blank"), chromedp.Navigate(p.URL+"/a/"+id+"#later"))
 	b.waitMounted(t)
 	b.waitFor(t, `!!document.querySelector(".page-reader")`)
+	b.waitFor(t, `!!document.querySelector("article") && document.querySelector("article").innerText.includes(`+"`"+firstParagraph+"`"+`)`)
+	// An article never opened says it needs the network.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/a/neveropened")`))
 	b.waitFor(t, `document.querySelector("main").innerText.includes("You are offline")`)
 	b.screenshot(t, "reader-offline")
 	// The library opens offline from the shell with the data it was cached with.

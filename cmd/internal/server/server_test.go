@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 	}
 	a.Meta.Title = hostileTitle
 	hostileID = lib.Add(a)
-	ui.Register(lib)
+	ui.Register(lib, nil)
 	os.Exit(m.Run())
 }
 

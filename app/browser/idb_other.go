@@ -1,0 +1,32 @@
+//go:build !(js && wasm)
+
+package browser
+
+import "context"
+
+// DB is a stand-in outside a browser: OpenDB never returns one.
+type DB struct{}
+
+// OpenDB returns ErrNoDB outside a browser.
+func OpenDB(ctx context.Context, name string, version int, stores []StoreSpec) (*DB, error) {
+	return nil, ErrNoDB
+}
+
+// Put returns ErrNoDB outside a browser.
+func (d *DB) Put(ctx context.Context, store string, records ...string) error { return ErrNoDB }
+
+// Delete returns ErrNoDB outside a browser.
+func (d *DB) Delete(ctx context.Context, store string, keys ...string) error { return ErrNoDB }
+
+// Clear returns ErrNoDB outside a browser.
+func (d *DB) Clear(ctx context.Context, store string) error { return ErrNoDB }
+
+// Get returns ErrNoDB outside a browser.
+func (d *DB) Get(ctx context.Context, store, key string) (string, bool, error) {
+	return "", false, ErrNoDB
+}
+
+// All returns ErrNoDB outside a browser.
+func (d *DB) All(ctx context.Context, store, index, key string) (string, error) {
+	return "", ErrNoDB
+}

@@ -1,0 +1,198 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"margin/app/browser"
+)
+
+// key handles the reader's shortcuts. It runs inside the browser's key
+// event, so it only decides whether the key is the reader's (to prevent
+// its default) and hands the work to the UI loop.
+//
+//	h        highlight the selection in the current colour
+//	n        highlight it and open its note
+//	Escape   close the toolbar, popover or panel; clear the selection
+//	[ ]      select the previous or next sentence; with Shift, extend
+//	j k      go to the next or previous highlight
+func (r *Reader) key(ctx app.Context, k browser.Key) bool {
+	if k.Mod {
+		return false
+	}
+	var do func(ctx app.Context)
+	switch k.Key {
+	case "h", "H", "n", "N":
+		if k.Shift {
+			return false
+		}
+		if _, ok := browser.ArticleSelection(bodySel); !ok {
+			return false
+		}
+		note := k.Key == "n" || k.Key == "N"
+		do = func(ctx app.Context) { r.highlight(ctx, currentColor(), note) }
+	case "Escape":
+		do = func(ctx app.Context) {
+			switch {
+			case r.ann.pop != "":
+				r.closePopover()
+			case r.ann.selOn:
+				browser.ClearSelection()
+				r.ann.selOn = false
+			case r.ann.panel:
+				r.ann.panel = false
+			}
+		}
+	case "]", "}":
+		do = func(ctx app.Context) { r.moveSentence(+1, k.Shift || k.Key == "}") }
+	case "[", "{":
+		do = func(ctx app.Context) { r.moveSentence(-1, k.Shift || k.Key == "{") }
+	case "j", "k":
+		dir := 1
+		if k.Key == "k" {
+			dir = -1
+		}
+		do = func(ctx app.Context) { r.stepHighlight(dir) }
+	default:
+		return false
+	}
+	if r.art == nil && k.Key != "Escape" {
+		return false
+	}
+	ctx.Dispatch(do)
+	return true
+}
+
+// stepHighlight moves to the next (dir 1) or previous (-1) highlight in the
+// text, from the one last moved to or from the top of the view.
+func (r *Reader) stepHighlight(dir int) {
+	ids, first := browser.MarksInView()
+	if len(ids) == 0 {
+		return
+	}
+	i := -1
+	for k, id := range ids {
+		if id == r.ann.cursor {
+			i = k + dir
+			break
+		}
+	}
+	if i < 0 {
+		i = first
+		if dir < 0 {
+			i = first - 1
+		}
+	}
+	i = max(0, min(i, len(ids)-1))
+	r.ann.cursor = ids[i]
+	browser.FlashMark(ids[i], true)
+}
+
+// moveSentence selects the next (dir 1) or previous (-1) sentence after or
+// before the selection, or extends the selection by one sentence.
+func (r *Reader) moveSentence(dir int, extend bool) {
+	if r.art == nil {
+		return
+	}
+	r.prepareText()
+	text := r.ann.runes
+	sel, ok := browser.ArticleSelection(bodySel)
+	var s, e int
+	switch {
+	case ok:
+		s, e = trimRange(text, sel.Start, sel.End)
+	default:
+		b := browser.FirstVisibleBlock(bodySel)
+		start, _ := r.art.BlockRange(b)
+		// Nothing selected: the first sentence in view is "next".
+		s, e = start, start
+		extend = false
+		if dir < 0 {
+			dir = 1
+		}
+	}
+	var ns, ne int
+	var found bool
+	if dir > 0 {
+		ns, ne, found = r.sentenceAfter(e, !ok)
+	} else {
+		ns, ne, found = r.sentenceBefore(s)
+	}
+	if !found {
+		return
+	}
+	if extend && ok {
+		if dir > 0 {
+			ns = s
+		} else {
+			ne = e
+		}
+	}
+	browser.Select(bodySel, r.art.BlockAt(ns), ns, r.art.BlockAt(ne-1), ne)
+}
+
+// sentences returns the sentences of the paragraph (the text between blank
+// lines) that holds offset p, as trimmed ranges.
+func (r *Reader) sentences(p int) [][2]int {
+	text := r.ann.runes
+	cs, ce := p, p
+	for cs > 0 && !(text[cs-1] == '\n' && cs > 1 && text[cs-2] == '\n') {
+		cs--
+	}
+	for ce < len(text) && !(text[ce] == '\n' && ce+1 < len(text) && text[ce+1] == '\n') {
+		ce++
+	}
+	starts := browser.Sentences(string(text[cs:ce]), r.art.Meta.Lang)
+	var out [][2]int
+	for i, b := range starts {
+		end := ce - cs
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		s, e := trimRange(text, cs+b, cs+end)
+		if e > s {
+			out = append(out, [2]int{s, e})
+		}
+	}
+	return out
+}
+
+// sentenceAfter finds the first sentence that starts at or after p, or
+// holds p when holding is set.
+func (r *Reader) sentenceAfter(p int, holding bool) (int, int, bool) {
+	text := r.ann.runes
+	for p < len(text) {
+		for _, sn := range r.sentences(p) {
+			if sn[0] >= p || holding && sn[1] > p {
+				return sn[0], sn[1], true
+			}
+		}
+		// On to the next paragraph.
+		for p < len(text) && !(text[p] == '\n' && p+1 < len(text) && text[p+1] == '\n') {
+			p++
+		}
+		p += 2
+		holding = false
+	}
+	return 0, 0, false
+}
+
+// sentenceBefore finds the last sentence that ends at or before p.
+func (r *Reader) sentenceBefore(p int) (int, int, bool) {
+	text := r.ann.runes
+	look, bound := min(p, len(text)-1), p
+	for look >= 0 {
+		ss := r.sentences(look)
+		for i := len(ss) - 1; i >= 0; i-- {
+			if ss[i][1] <= bound {
+				return ss[i][0], ss[i][1], true
+			}
+		}
+		// Back to the end of the previous paragraph.
+		cs := look
+		for cs > 0 && !(text[cs-1] == '\n' && cs > 1 && text[cs-2] == '\n') {
+			cs--
+		}
+		bound, look = cs-2, cs-3
+	}
+	return 0, 0, false
+}

@@ -1,0 +1,349 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// selectJS defines window.sel(from, to, nth): it selects, inside the
+// article's text, from the start of the nth occurrence of `from` to the
+// end of the first `to` after it (or of `from` itself), as a reader's
+// mouse or finger would, and reports whether it found them.
+const selectJS = `window.sel = (from, to, nth) => {
+	const root = document.querySelector("article.reader-article .article-body");
+	const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+	let start = null, n = 0, node;
+	while ((node = w.nextNode())) {
+		let i = -1;
+		while ((i = node.data.indexOf(from, i + 1)) >= 0) {
+			if (n++ === (nth || 0)) { start = [node, i]; break; }
+		}
+		if (start) break;
+	}
+	if (!start) return false;
+	let end = null;
+	const target = to || from;
+	w.currentNode = start[0];
+	let first = true;
+	for (node = start[0]; node; node = w.nextNode()) {
+		const i = node.data.indexOf(target, first ? start[1] : 0);
+		first = false;
+		if (i >= 0) { end = [node, i + target.length]; break; }
+	}
+	if (!end) return false;
+	const r = document.createRange();
+	r.setStart(start[0], start[1]);
+	r.setEnd(end[0], end[1]);
+	const s = getSelection();
+	s.removeAllRanges();
+	s.addRange(r);
+	return true;
+}; true`
+
+// marksJS returns the text of each highlight on the page, by annotation
+// id, marks of one annotation joined in document order.
+const marksJS = `(() => {
+	const out = {};
+	for (const m of document.querySelectorAll("article mark[data-a]")) {
+		const id = m.dataset.a;
+		let t = "";
+		for (const n of m.childNodes) if (n.nodeType === 3) t += n.data; else if (!n.matches("mark")) t += n.textContent; else t += n.textContent;
+		out[id] = (out[id] || "") + t;
+	}
+	return out;
+})()`
+
+// openArticle opens the sample article and waits until its model is
+// there, so highlighting can start.
+func openArticle(t *testing.T, b *browser, url string) {
+	t.Helper()
+	b.do(t, chromedp.Navigate(url))
+	b.waitMounted(t)
+	b.waitFor(t, `performance.getEntriesByName("margin-article-ready").length > 0 || performance.getEntriesByName("margin-annotations-painted").length > 0`)
+	b.waitFor(t, `performance.getEntriesByName("margin-annotations-painted").length > 0`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](selectJS))
+}
+
+// marks returns the highlights on the page: annotation id → its text.
+func marks(t *testing.T, b *browser) map[string]string {
+	t.Helper()
+	return eval[map[string]string](t, b, marksJS)
+}
+
+func selectText(t *testing.T, b *browser, from, to string, nth int) {
+	t.Helper()
+	js := `sel(` + jsString(from) + `, ` + jsString(to) + `, ` + string(rune('0'+nth)) + `)`
+	if !eval[bool](t, b, js) {
+		t.Fatalf("text not found: %q … %q", from, to)
+	}
+}
+
+func jsString(s string) string {
+	return "`" + strings.NewReplacer("`", "\\`", "\\", "\\\\", "$", "\\$").Replace(s) + "`"
+}
+
+func TestHighlightKeyboardReloadOffline(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	const phrase = "the military alliance"
+	selectText(t, b, phrase, "", 0)
+	b.waitFor(t, `!!document.querySelector("#hl-toolbar")`)
+	b.screenshot(t, "annotate-toolbar-light")
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length > 0`)
+	got := marks(t, b)
+	if len(got) != 1 {
+		t.Fatalf("marks after h: %v", got)
+	}
+	var annID string
+	for k, v := range got {
+		annID = k
+		if v != phrase {
+			t.Fatalf("mark text %q, want %q", v, phrase)
+		}
+	}
+	if eval[bool](t, b, `!!document.querySelector("#hl-toolbar")`) {
+		t.Error("the toolbar stays after highlighting")
+	}
+	// Saved before any network: it is in IndexedDB.
+	b.waitFor(t, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
+		const g = r.result.transaction("annotations").objectStore("annotations").get(`+jsString(annID)+`);
+		g.onsuccess = () => ok(!!g.result && g.result.target.exact === `+jsString(phrase)+`); g.onerror = () => ok(false); }; })`)
+
+	// Reload: still there.
+	b.do(t, chromedp.Reload())
+	b.waitMounted(t)
+	b.waitFor(t, `!!document.querySelector('article mark[data-a="`+annID+`"]')`)
+	if got := marks(t, b)[annID]; got != phrase {
+		t.Errorf("after reload the mark holds %q", got)
+	}
+
+	// A new tab, with the server gone: the article and its mark open from
+	// the device.
+	b.waitFor(t, `navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)`)
+	if err := p.stop(t); err != nil {
+		t.Fatalf("server exit: %v", err)
+	}
+	tab, cancel := chromedp.NewContext(b.ctx)
+	defer cancel()
+	nb := &browser{ctx: tab}
+	nb.do(t, chromedp.Navigate(p.URL+"/a/"+id))
+	nb.waitMounted(t)
+	nb.waitFor(t, `!!document.querySelector('article mark[data-a="`+annID+`"]')`)
+	if got := marks(t, nb)[annID]; got != phrase {
+		t.Errorf("offline the mark holds %q", got)
+	}
+	if !eval[bool](t, nb, `document.querySelector("article").innerText.includes(`+jsString(firstParagraph)+`)`) {
+		t.Error("offline the article text is missing")
+	}
+	nb.screenshot(t, "annotate-offline")
+	noConsoleErrors(t, b)
+}
+
+func TestHighlightAcrossParagraphsAndOverlap(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	// Across two paragraphs: the mark's text is both pieces, and the
+	// quote keeps the paragraph break.
+	text := eval[[]string](t, b, `[...document.querySelectorAll(".article-body > p")].slice(1, 3).map(p => p.innerText)`)
+	if len(text) != 2 {
+		t.Fatalf("paragraphs: %v", text)
+	}
+	first := text[0][len(text[0])-30:]
+	second := text[1][:25]
+	selectText(t, b, first, second, 0)
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length >= 2`)
+	got := marks(t, b)
+	if len(got) != 1 {
+		t.Fatalf("marks: %v", got)
+	}
+	var spanID string
+	for k, v := range got {
+		spanID = k
+		if v != first+second {
+			t.Errorf("two-paragraph mark holds %q, want %q", v, first+second)
+		}
+	}
+	// The copied quote keeps the break: read it from the database.
+	exact := eval[string](t, b, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
+		const g = r.result.transaction("annotations").objectStore("annotations").get(`+jsString(spanID)+`);
+		g.onsuccess = () => ok(g.result ? g.result.target.exact : ""); }; })`)
+	if exact != first+"\n\n"+second {
+		t.Errorf("stored quote %q", exact)
+	}
+
+	// An overlapping highlight in another colour: both stay, nested.
+	overlap := second[5:20]
+	selectText(t, b, overlap, "", 0)
+	b.waitFor(t, `!!document.querySelector("#hl-toolbar")`)
+	b.do(t, chromedp.Click(`#hl-toolbar .swatch-blue`))
+	b.waitFor(t, `document.querySelectorAll("article mark.hl-blue").length > 0`)
+	got = marks(t, b)
+	if len(got) != 2 {
+		t.Fatalf("marks after overlap: %v", got)
+	}
+	for k, v := range got {
+		if k != spanID && v != strings.TrimSpace(overlap) {
+			t.Errorf("overlap mark holds %q", v)
+		}
+	}
+	if !eval[bool](t, b, `!!document.querySelector("article mark.hl-yellow mark.hl-blue")`) {
+		t.Error("overlapping marks are not nested")
+	}
+	// Each is clickable: the inner opens the blue one, the outer part the yellow.
+	b.do(t, chromedp.Click(`article mark.hl-blue`))
+	b.waitFor(t, `!!document.querySelector("#popover .swatch-blue[aria-pressed=true]")`)
+	b.screenshot(t, "annotate-popover-light")
+	b.do(t, chromedp.KeyEvent("\x1b")) // Escape
+	b.waitFor(t, `!document.querySelector("#popover")`)
+	b.do(t, chromedp.Click(`article mark[data-a="`+spanID+`"]`))
+	b.waitFor(t, `!!document.querySelector("#popover .swatch-yellow[aria-pressed=true]")`)
+
+	// A selection reaching outside the article does nothing.
+	b.do(t, chromedp.KeyEvent("\x1b"))
+	eval[bool](t, b, `(() => { const r = document.createRange(); r.setStart(document.querySelector(".article-title").firstChild, 0);
+		r.setEnd(document.querySelector(".article-body p").firstChild, 10); getSelection().removeAllRanges(); getSelection().addRange(r); return true; })()`)
+	b.do(t, chromedp.KeyEvent("h"))
+	time.Sleep(200 * time.Millisecond)
+	if n := len(marks(t, b)); n != 2 {
+		t.Errorf("a selection crossing the article's edge made a highlight: %d", n)
+	}
+	noConsoleErrors(t, b)
+}
+
+func TestNoteIsTextDeleteAndUndo(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	selectText(t, b, "Jens Stoltenberg", "", 0)
+	b.do(t, chromedp.KeyEvent("n"))
+	b.waitFor(t, `!!document.querySelector("#note-input")`)
+	const hostile = "<script>alert(1)</script> and <img src=x onerror=alert(2)> **bold**"
+	b.do(t, chromedp.SendKeys("#note-input", hostile))
+	b.waitFor(t, `document.querySelector("#note-counter").innerText.startsWith("`+strconv.Itoa(len([]rune(hostile)))+` /")`)
+	b.do(t, chromedp.Click("#note-save"))
+	b.waitFor(t, `!!document.querySelector("#popover .note-body")`)
+	body := eval[string](t, b, `document.querySelector("#popover .note-body").innerText`)
+	if !strings.Contains(body, "<script>alert(1)</script>") || !strings.Contains(body, "<img src=x onerror=alert(2)>") {
+		t.Errorf("the note's markup is not shown as text: %q", body)
+	}
+	if eval[bool](t, b, `!!document.querySelector("#popover .note-body script, #popover .note-body img")`) {
+		t.Error("the note's HTML became elements")
+	}
+	if !eval[bool](t, b, `!!document.querySelector("#popover .note-body strong")`) {
+		t.Error("the note's Markdown is not formatted")
+	}
+	// A tag, then the panel lists the highlight with its note and tag.
+	b.do(t, chromedp.SendKeys("#tag-input", "nato\r"))
+	b.waitFor(t, `[...document.querySelectorAll("#popover .tag")].some(t => t.innerText.includes("nato"))`)
+	b.do(t, chromedp.Click("#panel-button"))
+	b.waitFor(t, `!!document.querySelector("#panel .panel-item")`)
+	b.screenshot(t, "annotate-panel-light")
+	// Dark theme pictures of the same.
+	b.do(t, chromedp.Click("#theme-toggle"))
+	b.waitFor(t, `document.documentElement.dataset.theme === "dark"`)
+	b.screenshot(t, "annotate-panel-dark")
+	b.do(t, chromedp.Click("#panel-close"))
+
+	// Delete, then undo.
+	b.do(t, chromedp.Click(`article mark[data-a]`))
+	b.waitFor(t, `!!document.querySelector("#pop-delete")`)
+	b.screenshot(t, "annotate-popover-dark")
+	b.do(t, chromedp.Click("#pop-delete"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length === 0 && !!document.querySelector("#undo")`)
+	b.do(t, chromedp.Click("#undo"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length === 1`)
+	// Undone for good: after a reload it is there, note and all.
+	b.do(t, chromedp.Reload())
+	b.waitMounted(t)
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length === 1`)
+	b.do(t, chromedp.Click(`article mark[data-a]`))
+	b.waitFor(t, `!!document.querySelector("#popover .note-body")`)
+	noConsoleErrors(t, b)
+}
+
+func TestTwoTabsSeeEachOther(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+	tab, cancel := chromedp.NewContext(b.ctx)
+	defer cancel()
+	other := &browser{ctx: tab}
+	openArticle(t, other, p.URL+"/a/"+id)
+
+	selectText(t, b, "arms race", "", 0)
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length === 1`)
+	ctx, stop := context.WithTimeout(other.ctx, time.Second)
+	defer stop()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("article mark[data-a]").length === 1`)); err != nil {
+		t.Fatalf("the other tab did not show the highlight within a second: %v", err)
+	}
+	if got := marks(t, other); len(got) != 1 {
+		t.Errorf("other tab: %v", got)
+	}
+	noConsoleErrors(t, b)
+}
+
+func TestPhoneTouchAndSentenceKeys(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	b.do(t, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	// A long press selects a word and the reader drags the handles: the
+	// page sees a selection change, as here.
+	selectText(t, b, "Stoltenberg", "", 1)
+	b.waitFor(t, `!!document.querySelector("#hl-toolbar")`)
+	// On a phone the toolbar sits below the selection, clear of the
+	// system's own menu above it.
+	below := eval[bool](t, b, `document.querySelector("#hl-toolbar").getBoundingClientRect().top >= getSelection().getRangeAt(0).getBoundingClientRect().bottom`)
+	if !below {
+		t.Error("the toolbar is not below the selection on a phone")
+	}
+	b.screenshot(t, "annotate-phone-toolbar")
+	b.do(t, chromedp.Tap(`#hl-toolbar .swatch-green`))
+	b.waitFor(t, `document.querySelectorAll("article mark.hl-green").length === 1`)
+	if got := eval[string](t, b, `document.querySelector("article mark.hl-green").textContent`); got != "Stoltenberg" {
+		t.Errorf("tapped highlight holds %q", got)
+	}
+	b.do(t, chromedp.Tap("#panel-button"))
+	b.waitFor(t, `!!document.querySelector("#panel .panel-item")`)
+	b.screenshot(t, "annotate-phone-sheet")
+	if !eval[bool](t, b, `document.querySelector("#panel").getBoundingClientRect().bottom >= innerHeight - 1 && document.querySelector("#panel").getBoundingClientRect().width >= innerWidth - 1`) {
+		t.Error("on a phone the panel is not a bottom sheet")
+	}
+	b.do(t, chromedp.Tap("#panel-close"))
+
+	// Keyboard only: ] selects the first sentence in view, Shift+] adds
+	// the next, h highlights both.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`getSelection().removeAllRanges(); scrollTo(0, 0)`))
+	b.do(t, chromedp.KeyEvent("]"))
+	b.waitFor(t, `getSelection().toString().length > 0`)
+	one := eval[string](t, b, `getSelection().toString()`)
+	b.do(t, chromedp.KeyEvent("}", chromedp.KeyModifiers(chromedp.ModifierShift)))
+	b.waitFor(t, `getSelection().toString().length > `+strconv.Itoa(len(one)))
+	two := eval[string](t, b, `getSelection().toString()`)
+	if !strings.HasPrefix(two, one) {
+		t.Errorf("extending changed the start: %q then %q", one, two)
+	}
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length >= 2`)
+	noConsoleErrors(t, b)
+}
