@@ -30,21 +30,23 @@ func (r *resolver) searchIn(lo, hi int) {
 // one code point either way), so of the alignments within boundarySlack
 // errors of the best, it takes the one with the fewest errors in quote
 // and prefix together, then in the prefix, then the length nearest the
-// quote's.
+// quote's. A context more than half wrong is no guide and counts as
+// wholly wrong.
 func (r *resolver) placeStart(end int) (start, pd int) {
 	m := r.quote.m
 	from := max(0, end-m-r.k-boundarySlack)
 	var least int
 	least, r.ds = r.rquote.anchored(&r.s, r.t.syms[from:end], true, true, r.ds[:0])
 	start, pd = max(0, end-m), -1
-	total := 0
+	best, bestP := 0, 0 // the total and prefix errors weighed for start
 	for l, d := range r.ds {
 		if l == 0 || d > least+boundarySlack {
 			continue
 		}
 		p := r.contextDist(&r.prefix, end-l)
-		if pd < 0 || d+p < total || d+p == total && (p < pd || p == pd && abs(l-m) < abs(end-start-m)) {
-			start, pd, total = end-l, p, d+p
+		w := guide(p, r.prefix.m)
+		if pd < 0 || d+w < best || d+w == best && (w < bestP || w == bestP && abs(l-m) < abs(end-start-m)) {
+			start, pd, best, bestP = end-l, p, d+w, w
 		}
 	}
 	return start, max(pd, 0)
@@ -58,16 +60,27 @@ func (r *resolver) placeEnd(start int) (end, errs, sd int) {
 	var least int
 	least, r.ds = r.quote.anchored(&r.s, r.t.syms[start:to], false, true, r.ds[:0])
 	end, errs, sd = min(to, start+m), m, -1
+	best, bestS := 0, 0
 	for l, d := range r.ds {
 		if l == 0 || d > least+boundarySlack {
 			continue
 		}
 		s := r.contextDist(&r.suffix, start+l)
-		if sd < 0 || d+s < errs+sd || d+s == errs+sd && (s < sd || s == sd && abs(l-m) < abs(end-start-m)) {
-			end, errs, sd = start+l, d, s
+		w := guide(s, r.suffix.m)
+		if sd < 0 || d+w < best || d+w == best && (w < bestS || w == bestS && abs(l-m) < abs(end-start-m)) {
+			end, errs, sd, best, bestS = start+l, d, s, d+w, w
 		}
 	}
 	return end, errs, max(sd, 0)
+}
+
+// guide is the distance d of a context of length l as placeStart and
+// placeEnd weigh it: all of l when more than half of it is wrong.
+func guide(d, l int) int {
+	if 2*d > l {
+		return l
+	}
+	return d
 }
 
 // contextDist is the edit distance between the prefix (p is r.prefix) and
@@ -132,8 +145,9 @@ func (r *resolver) keep(c candidate) {
 }
 
 // closeness is what being near the expected start [lo, hi] adds to a
-// candidate's rank: posWeight inside, half as much posScale code points
-// away.
+// candidate's rank: posWeight up to posNear code points from it, half as
+// much posScale code points further, and so on; plus up to posTie, the
+// more the nearer, so that of equal places the nearest wins.
 func closeness(start, lo, hi int) float64 {
 	d := 0
 	if start < lo {

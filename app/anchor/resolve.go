@@ -18,7 +18,7 @@ const (
 	// boundarySlack is how many more errors than its best alignment an
 	// alignment of the quote may have and still be weighed, with the
 	// context, to place a candidate's start and end.
-	boundarySlack = 2
+	boundarySlack = 3
 	// contextSlack is how many code points beyond the stored prefix or
 	// suffix the context comparison may read, so text inserted into the
 	// context costs only its own length.

@@ -88,7 +88,8 @@ func TestResolveEdits(t *testing.T) {
 		edit   edit
 		want   Status
 		// Where the passage is in the new text: the occurrence number
-		// atN (1 when 0) of at. Unused for orphans.
+		// atN (1 when 0) of at. For an orphan, the first candidate offered,
+		// or "" for none.
 		at  string
 		atN int
 	}{
@@ -209,10 +210,19 @@ func TestResolveEdits(t *testing.T) {
 			want:  Orphaned,
 		},
 		{
-			name:  "passage rewritten beyond an accepted match",
-			quote: "Within a year they had cleared four kilometres, and the council noticed.",
-			edit:  replace("Within a year they had cleared four kilometres, and the council noticed.", "In a single year they cleared four kilometres and caught the council's eye."),
+			name:  "passage deleted, a similar one elsewhere offered",
+			old:   strings.Replace(article, "Local schools adopted", "The volunteers still meet on Sunday mornings, because the nettles still grow back. Local schools adopted", 1),
+			quote: "The volunteers still meet on Saturday mornings, because the brambles still grow back.",
+			edit:  replace("The volunteers still meet on Saturday mornings, because the brambles still grow back.", ""),
 			want:  Orphaned,
+			at:    "The volunteers still meet on Sunday mornings, because the nettles still grow back.",
+		},
+		{
+			name:  "passage rewritten beyond an accepted match, offered",
+			quote: "Within a year they had cleared four kilometres, and the council noticed.",
+			edit:  replace("Within a year they had cleared four kilometres, and the council noticed.", "Within one single year they had cleared four kilometres; the town council took notice."),
+			want:  Orphaned,
+			at:    "Within one single year they had cleared four kilometres; the town council took notice.",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -236,11 +246,19 @@ func TestResolveEdits(t *testing.T) {
 				t.Fatalf("status %v, want %v; got %+v (%q)", got.Status, tc.want, got, tx.Slice(got.Start, got.End))
 			}
 			checkResult(t, tx, got)
-			if tc.want == Orphaned {
-				t.Logf("candidates: %v", describeCandidates(tx, got.Candidates))
+			if tc.want == Orphaned && tc.at == "" {
+				if len(got.Candidates) > 0 {
+					t.Errorf("candidates %s, want none", describeCandidates(tx, got.Candidates))
+				}
 				return
 			}
 			wantStart, wantEnd := at(t, edited, tc.at, max(1, tc.atN))
+			if tc.want == Orphaned {
+				if len(got.Candidates) == 0 || got.Candidates[0].Start != wantStart || got.Candidates[0].End != wantEnd {
+					t.Errorf("candidates %s, want [%d, %d) %q first", describeCandidates(tx, got.Candidates), wantStart, wantEnd, tc.at)
+				}
+				return
+			}
 			if got.Start != wantStart || got.End != wantEnd {
 				t.Errorf("got [%d, %d) %q, want [%d, %d) %q", got.Start, got.End, tx.Slice(got.Start, got.End), wantStart, wantEnd, tc.at)
 			}

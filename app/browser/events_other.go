@@ -79,3 +79,9 @@ func PlaceNear(sel string, at Rect, left float64) {}
 
 // SetValue does nothing outside a browser.
 func SetValue(sel, value string) {}
+
+// SetBlockHTML reports false outside a browser.
+func SetBlockHTML(root string, i int, h string) bool { return false }
+
+// SetInnerHTML reports false outside a browser.
+func SetInnerHTML(sel, h string) bool { return false }

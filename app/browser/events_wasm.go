@@ -362,3 +362,26 @@ func SetValue(sel, value string) {
 		el.Set("value", value)
 	}
 }
+
+// SetBlockHTML replaces the block with data-b="i" directly inside the
+// element matching root by the element h describes. It reports whether
+// the block was there.
+func SetBlockHTML(root string, i int, h string) bool {
+	el := js.Global().Get("document").Call("querySelector", root+` > [data-b="`+strconv.Itoa(i)+`"]`)
+	if !el.Truthy() {
+		return false
+	}
+	el.Set("outerHTML", h)
+	return true
+}
+
+// SetInnerHTML replaces the content of the element matching sel by h. It
+// reports whether the element was there.
+func SetInnerHTML(sel, h string) bool {
+	el := js.Global().Get("document").Call("querySelector", sel)
+	if !el.Truthy() {
+		return false
+	}
+	el.Set("innerHTML", h)
+	return true
+}

@@ -21,6 +21,10 @@ import (
 // bodySel finds the article's text, the only place a selection counts.
 const bodySel = articleSel + " .article-body"
 
+// bulkBlocks is the most blocks drawn again one by one; beyond it the
+// article's body is written in one piece.
+const bulkBlocks = 24
+
 // undoFor is how long a deleted highlight can be brought back.
 const undoFor = 6 * time.Second
 
@@ -35,11 +39,11 @@ func (p *placed) orphan() bool { return p.res.Status == anchor.Orphaned }
 // annotations is the reader's annotation layer: the article's highlights
 // and notes, the selection toolbar, the popover and the side panel.
 type annotations struct {
-	loaded bool          // the device's annotations for this article were read
-	list   []*placed     // placed first in document order, then orphans
+	loaded bool      // the device's annotations for this article were read
+	list   []*placed // placed first in document order, then orphans
 	byID   map[string]*placed
-	text   *anchor.Text  // the article's canonical text, for anchoring
-	runes  []rune        // the same, for trimming and sentences
+	text   *anchor.Text // the article's canonical text, for anchoring
+	runes  []rune       // the same, for trimming and sentences
 
 	// The selection toolbar, shown while text in the article is selected.
 	sel     browser.Selection
@@ -48,8 +52,8 @@ type annotations struct {
 	selLeft float64
 
 	// The popover of one annotation, opened by clicking its mark.
-	pop      string   // its id, or ""
-	popIDs   []string // every annotation at the clicked point
+	pop      string       // its id, or ""
+	popIDs   []string     // every annotation at the clicked point
 	popAt    browser.Rect // the clicked mark's box, in the viewport
 	popLeft  float64
 	editing  bool
@@ -142,6 +146,7 @@ func (r *Reader) loadAnnotations(ctx app.Context) {
 				r.ann.warn = "Your highlights could not be read from this device. Reload the page to try again."
 				return
 			}
+			browser.Mark("margin-annotations-read")
 			r.ann.loaded = true
 			r.placeAll(list)
 		})
@@ -226,8 +231,9 @@ func (r *Reader) sortAnnotations() {
 	})
 }
 
-// drawBlocks renders the blocks that hold marks again: only those in
-// touched when it is not nil, else all of them.
+// drawBlocks draws again, with their marks, the blocks in touched, or all
+// of them when touched is nil: only those whose HTML changed are replaced
+// on the page.
 func (r *Reader) drawBlocks(touched map[int]bool) {
 	if r.art == nil {
 		return
@@ -245,11 +251,38 @@ func (r *Reader) drawBlocks(touched map[int]bool) {
 			}
 		}
 	}
+	var changed []int
 	for i := range r.blocks {
 		if touched != nil && !touched[i] {
 			continue
 		}
-		r.blocks[i] = r.art.MarkedBlockHTML(i, buckets[i])
+		h := r.art.MarkedBlockHTML(i, buckets[i])
+		if h != r.blocks[i] {
+			r.blocks[i] = h
+			changed = append(changed, i)
+		}
+	}
+	if len(changed) == 0 || r.whole == "" {
+		return
+	}
+	body := articleSel + `[data-id="` + r.id + `"] .article-body`
+	stale := false
+	if len(changed) > bulkBlocks {
+		// Many blocks: the browser parses one piece of HTML faster than
+		// it replaces them one by one.
+		stale = !browser.SetInnerHTML(body, strings.Join(r.blocks, ""))
+	} else {
+		for _, i := range changed {
+			if !browser.SetBlockHTML(body, i, r.blocks[i]) {
+				stale = true
+				break
+			}
+		}
+	}
+	if stale {
+		// The article is not on the page yet (or not this one): the next
+		// render brings it with every mark.
+		r.whole = articleHTML(r.art, r.blocks)
 	}
 }
 

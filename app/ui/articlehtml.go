@@ -11,7 +11,11 @@ import (
 // model with every text escaped: the server prerenders it, the API sends
 // it for the app's first paint of an article, and the app builds the same
 // element block by block.
-func ArticleHTML(a *article.Article) string {
+func ArticleHTML(a *article.Article) string { return articleHTML(a, nil) }
+
+// articleHTML is ArticleHTML with the blocks' HTML given, when blocks is
+// not nil, rather than rendered here: the reader's, with their marks.
+func articleHTML(a *article.Article, blocks []string) string {
 	var b strings.Builder
 	// data-id lets the app recognize a prerendered article as its own.
 	b.WriteString(`<article class="reader-article" data-id="` + html.EscapeString(a.ID) + `"`)
@@ -22,7 +26,11 @@ func ArticleHTML(a *article.Article) string {
 	b.WriteString(headHTML(a))
 	b.WriteString(`<div class="article-body">`)
 	for i := range a.Blocks {
-		b.WriteString(a.BlockHTML(i))
+		if blocks != nil {
+			b.WriteString(blocks[i])
+		} else {
+			b.WriteString(a.BlockHTML(i))
+		}
 	}
 	b.WriteString(`</div></article>`)
 	return b.String()

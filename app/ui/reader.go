@@ -194,15 +194,20 @@ func (r *Reader) settle(ctx app.Context, path string, a *article.Article, err er
 	r.describe(ctx)
 }
 
-// show takes a as the article to display and renders its blocks once,
-// with the marks of annotations already read.
+// show takes a as the article to display. The article stays on the page
+// as the piece of HTML it was painted from, which is also what a renders
+// to; from now on each block is drawn again on its own when its marks
+// change (drawBlocks), without go-app rendering the article again.
 func (r *Reader) show(a *article.Article) {
-	r.art, r.status, r.err, r.whole = a, loaded, nil, ""
+	r.art, r.status, r.err = a, loaded, nil
 	r.blocks = make([]string, len(a.Blocks))
 	for i := range a.Blocks {
 		r.blocks[i] = a.BlockHTML(i)
 	}
 	r.modelReady()
+	if r.whole == "" {
+		r.whole = articleHTML(a, r.blocks)
+	}
 }
 
 // describe sets the page's title, description and preview image.
@@ -356,28 +361,12 @@ func (r *Reader) renderToast() app.UI {
 func (r *Reader) renderContent() app.UI {
 	switch r.status {
 	case loaded:
-		if r.art == nil {
-			return app.Raw(r.whole)
-		}
-		if app.IsServer {
-			// go-app's encoder indents nested elements, which would put
-			// white space into the article's text that the browser's
-			// tree does not have; one raw string keeps both identical.
-			return app.Raw(ArticleHTML(r.art))
-		}
-		article := app.Article().Class("reader-article")
-		if lang := r.art.Meta.Lang; lang != "" {
-			article = article.Lang(lang)
-		}
-		return article.Body(
-			app.Raw(headHTML(r.art)),
-			app.Div().Class("article-body").Body(
-				// One raw node per block: go-app compares each with the
-				// previous render and replaces only those whose HTML
-				// changed, so an edit redraws just the blocks it touches.
-				app.Range(r.blocks).Slice(func(i int) app.UI { return app.Raw(r.blocks[i]) }),
-			),
-		)
+		// One raw string, also on the server: go-app's encoder would
+		// indent nested elements, putting white space into the article's
+		// text that the browser's tree does not have. go-app leaves the
+		// article's tree alone while the string stays the same, so the
+		// blocks drawn again inside it (drawBlocks) stay as drawn.
+		return app.Raw(r.whole)
 	case notFound:
 		return app.Div().Class("missing").Body(
 			app.H1().Text("This article is not in your library."),

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,7 +118,7 @@ func (b *bench) anchor(ctx context.Context) error {
 		return err
 	}
 	defer t.close()
-	query := "?data=" + url.QueryEscape("/data") + "&reps=" + strconv.Itoa(anchorReps)
+	query := "?data=/data&reps=" + strconv.Itoa(anchorReps)
 	b.step("anchor: the reference, %s", "/ref/bench.html"+query)
 	ref, err := anchorPage(t, base+"/ref/bench.html"+query, anchorRefJS)
 	if err != nil {

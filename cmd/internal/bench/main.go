@@ -64,7 +64,7 @@ const (
 	longRuns      = 5
 )
 
-var allParts = []string{"sizes", "load", "throttled", "long", "anchor"}
+var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -110,6 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"throttled", fmt.Sprintf("3. Load through a 10 Mbit/s proxy (median of %d cold runs; reference: the same build sent uncompressed)", throttledRuns), b.throttled},
 		{"long", fmt.Sprintf("4. A 20,000-word article (median of %d cold runs; reference: the 150 ms budget)", longRuns), b.longArticle},
 		{"anchor", fmt.Sprintf("5. Re-anchoring 200 annotations in headless Chromium (median of %d rounds; reference: bench/anchor-js)", anchorReps), b.anchor},
+		{"annotate", fmt.Sprintf("6. Highlighting a 20,000-word article (median of %d presses and %d openings; reference: the budgets)", highlightRuns, openRuns), b.annotate},
 	} {
 		if !parts[p.name] {
 			continue

@@ -159,6 +159,7 @@ type articleSummary struct {
 	Meta struct {
 		Title string `json:"title"`
 		Words int    `json:"words"`
+		Hash  string `json:"hash"`
 	} `json:"meta"`
 }
 
