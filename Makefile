@@ -51,6 +51,10 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzFromHTML$$' -fuzztime=$(FUZZTIME) ./app/article
 	$(GO) test -run='^$$' -fuzz='^FuzzFromMarkdown$$' -fuzztime=$(FUZZTIME) ./app/article
 	$(GO) test -run='^$$' -fuzz='^FuzzFromText$$' -fuzztime=$(FUZZTIME) ./app/article
+	$(GO) test -run='^$$' -fuzz='^FuzzResolve$$' -fuzztime=$(FUZZTIME) ./app/anchor
+	$(GO) test -run='^$$' -fuzz='^FuzzSearch$$' -fuzztime=$(FUZZTIME) ./app/anchor
+	$(GO) test -run='^$$' -fuzz='^FuzzFromW3C$$' -fuzztime=$(FUZZTIME) ./app/annotation
+	$(GO) test -run='^$$' -fuzz='^FuzzHTML$$' -fuzztime=$(FUZZTIME) ./app/note
 
 ## bench: the performance figures, against references built in the same run
 bench: build

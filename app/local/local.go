@@ -60,8 +60,8 @@ type Store struct {
 
 	// mu guards pending.
 	mu sync.Mutex
-	// pending holds annotations that could not be written for lack of
-	// room, and the ids of deletions likewise (a nil value).
+	// pending holds the annotations that could not be written for lack
+	// of room, by id.
 	pending map[string]*annotation.Annotation
 }
 
@@ -146,11 +146,26 @@ func (s *Store) decode(raw []json.RawMessage, keep func(*annotation.Annotation) 
 
 // PutAnnotation validates a and writes it. When the device is full it
 // keeps a in memory, where reads still find it, and returns an error
-// wrapping ErrQuota; Flush writes it later.
+// wrapping ErrQuota; the next write that finds room writes it too, as
+// Flush does.
 func (s *Store) PutAnnotation(ctx context.Context, a annotation.Annotation) error {
 	if err := annotation.Validate(&a); err != nil {
 		return fmt.Errorf("local: %w", err)
 	}
+	if err := s.write(ctx, a); err != nil {
+		return err
+	}
+	// There was room for this one: try those still waiting, too.
+	for _, w := range s.waiting() {
+		if s.write(ctx, w) != nil {
+			break
+		}
+	}
+	return nil
+}
+
+// write stores a, keeping it in memory when the device is full.
+func (s *Store) write(ctx context.Context, a annotation.Annotation) error {
 	rec, err := json.Marshal(annotationRecord{V: recordVersion, Annotation: a})
 	if err != nil {
 		return fmt.Errorf("local: encode annotation %s: %w", a.ID, err)
@@ -164,8 +179,21 @@ func (s *Store) PutAnnotation(ctx context.Context, a annotation.Annotation) erro
 		}
 		return fmt.Errorf("local: save annotation %s: %w", a.ID, err)
 	}
-	delete(s.pending, a.ID)
+	if p := s.pending[a.ID]; p != nil && !p.Modified.After(a.Modified) {
+		delete(s.pending, a.ID)
+	}
 	return nil
+}
+
+// waiting returns the annotations kept in memory for lack of room.
+func (s *Store) waiting() []annotation.Annotation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]annotation.Annotation, 0, len(s.pending))
+	for _, a := range s.pending {
+		out = append(out, *a)
+	}
+	return out
 }
 
 // DeleteAnnotation removes the annotation with the given id.
@@ -188,14 +216,8 @@ func (s *Store) Pending() int {
 
 // Flush tries again to write the annotations waiting in memory.
 func (s *Store) Flush(ctx context.Context) error {
-	s.mu.Lock()
-	waiting := make([]annotation.Annotation, 0, len(s.pending))
-	for _, a := range s.pending {
-		waiting = append(waiting, *a)
-	}
-	s.mu.Unlock()
-	for _, a := range waiting {
-		if err := s.PutAnnotation(ctx, a); err != nil {
+	for _, a := range s.waiting() {
+		if err := s.write(ctx, a); err != nil {
 			return err
 		}
 	}

@@ -232,6 +232,13 @@ func TestNoteIsTextDeleteAndUndo(t *testing.T) {
 	selectText(t, b, "Jens Stoltenberg", "", 0)
 	b.do(t, chromedp.KeyEvent("n"))
 	b.waitFor(t, `!!document.querySelector("#note-input")`)
+	// Past the limit the counter says so and the note cannot be saved.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const ta = document.querySelector("#note-input");
+		ta.value = "x".repeat(10001); ta.dispatchEvent(new Event("input", { bubbles: true })); })()`))
+	b.waitFor(t, `document.querySelector("#note-counter").classList.contains("over") && document.querySelector("#note-save").disabled`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const ta = document.querySelector("#note-input");
+		ta.value = ""; ta.dispatchEvent(new Event("input", { bubbles: true })); })()`))
+	b.waitFor(t, `!document.querySelector("#note-save").disabled`)
 	const hostile = "<script>alert(1)</script> and <img src=x onerror=alert(2)> **bold**"
 	b.do(t, chromedp.SendKeys("#note-input", hostile))
 	b.waitFor(t, `document.querySelector("#note-counter").innerText.startsWith("`+strconv.Itoa(len([]rune(hostile)))+` /")`)
@@ -346,4 +353,122 @@ func TestPhoneTouchAndSentenceKeys(t *testing.T) {
 	b.do(t, chromedp.KeyEvent("h"))
 	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length >= 2`)
 	noConsoleErrors(t, b)
+}
+
+// putJS writes one annotation record into the browser's database as the
+// app keeps them.
+const putJS = `((rec) => new Promise((ok, fail) => {
+	const r = indexedDB.open("margin");
+	r.onsuccess = () => {
+		const tx = r.result.transaction("annotations", "readwrite");
+		tx.objectStore("annotations").put(rec);
+		tx.oncomplete = () => { r.result.close(); ok(true); };
+		tx.onerror = () => fail(tx.error);
+	};
+	r.onerror = () => fail(r.error);
+}))`
+
+func TestOrphanReattachAndHighlightsPage(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	// An annotation made on an earlier version of the article: its
+	// passage was rewritten since, so it cannot be placed with confidence.
+	// A record another program left behind sits beside it.
+	rec := `{v: 1, id: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", article: "` + id + `",
+		target: {exact: "NATO Secretary General Jan Stoltenburg had once said how this militray aliance was now studyng",
+			prefix: "", suffix: "", start: 40, end: 134,
+			hash: "0000000000000000000000000000000000000000000000000000000000000000"},
+		color: "pink", note: "from the first draft", created: "2026-01-01T00:00:00.000Z", modified: "2026-01-01T00:00:00.000Z"}`
+	eval[bool](t, b, putJS+`(`+rec+`)`)
+	eval[bool](t, b, putJS+`({id: "junk", article: "`+id+`", hello: "world"})`)
+	selectText(t, b, "arms race", "", 0)
+	b.do(t, chromedp.KeyEvent("h"))
+	b.do(t, chromedp.Reload())
+	b.waitMounted(t)
+	b.waitFor(t, `performance.getEntriesByName("margin-annotations-painted").length > 0`)
+	b.do(t, chromedp.Click("#panel-button"))
+	b.waitFor(t, `!!document.querySelector("#orphans .panel-item")`)
+	if got := eval[string](t, b, `document.querySelector("#orphans").innerText`); !strings.Contains(got, "militray aliance") || !strings.Contains(got, "from the first draft") {
+		t.Errorf("the orphan's quote and note are not listed: %q", got)
+	}
+	if eval[int](t, b, `document.querySelectorAll('article mark[data-a="0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').length`) != 0 {
+		t.Error("the orphan is drawn in the text")
+	}
+	b.screenshot(t, "annotate-orphans")
+	if eval[int](t, b, `document.querySelectorAll("#orphans .candidate").length`) > 0 {
+		b.do(t, chromedp.Click("#orphans .candidate"))
+		b.waitFor(t, `document.querySelectorAll('article mark[data-a="0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"]').length > 0 && !document.querySelector("#orphans")`)
+	} else {
+		t.Error("no place offered to re-attach the orphan")
+	}
+
+	// j and k walk the highlights in the text.
+	b.do(t, chromedp.Click("#panel-close"), chromedp.Evaluate[chromedp.Void](`scrollTo(0, 0)`))
+	b.do(t, chromedp.KeyEvent("j"))
+	b.waitFor(t, `!!document.querySelector("article mark.hl-flash")`)
+	first := eval[string](t, b, `document.querySelector("article mark.hl-flash").dataset.a`)
+	b.do(t, chromedp.KeyEvent("j"))
+	b.waitFor(t, `!!document.querySelector("article mark.hl-flash:not([data-a='`+first+`'])")`)
+
+	// The page of every highlight lists both, newest first, and searches.
+	b.do(t, chromedp.Navigate(p.URL+"/highlights"))
+	b.waitMounted(t)
+	b.waitFor(t, `document.querySelectorAll(".highlight-card").length === 2`)
+	if got := eval[string](t, b, `document.querySelector(".highlight-card .highlight-quote").innerText`); got != "arms race" {
+		t.Errorf("newest first: %q", got)
+	}
+	if !eval[bool](t, b, `document.querySelector(".highlight-source").innerText.startsWith("Stoltenberg")`) {
+		t.Error("the highlight does not name its article")
+	}
+	b.do(t, chromedp.SendKeys("#highlights-search", "draft"))
+	b.waitFor(t, `document.querySelectorAll(".highlight-card").length === 1`)
+	b.screenshot(t, "highlights-page")
+	// Offline too: the page comes from the service worker's shell and the
+	// highlights from the device.
+	b.waitFor(t, `navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)`)
+	if err := p.stop(t); err != nil {
+		t.Fatalf("server exit: %v", err)
+	}
+	b.do(t, chromedp.Navigate(p.URL+"/highlights"))
+	b.waitMounted(t)
+	b.waitFor(t, `document.querySelectorAll(".highlight-card").length === 2`)
+	noConsoleErrors(t, b, "Failed to load resource", "ERR_CONNECTION_REFUSED")
+}
+
+func TestFullStorageKeepsHighlight(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	// The browser's storage fills up: every write is refused as a full
+	// quota would refuse it.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`window.realPut = IDBObjectStore.prototype.put;
+		IDBObjectStore.prototype.put = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); }`))
+	selectText(t, b, "arms race", "", 0)
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `!!document.querySelector("#warn")`)
+	if got := eval[string](t, b, `document.querySelector("#warn").innerText`); !strings.Contains(got, "storage is full") {
+		t.Errorf("warning: %q", got)
+	}
+	if n := len(marks(t, b)); n != 1 {
+		t.Fatalf("the highlight is not kept on the page: %d marks", n)
+	}
+	b.screenshot(t, "annotate-storage-full")
+
+	// Room again: the next highlight saves both.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`IDBObjectStore.prototype.put = window.realPut`))
+	selectText(t, b, "Jens Stoltenberg", "", 1)
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `!document.querySelector("#warn")`)
+	b.do(t, chromedp.Reload())
+	b.waitMounted(t)
+	b.waitFor(t, `performance.getEntriesByName("margin-annotations-painted").length > 0`)
+	if n := len(marks(t, b)); n != 2 {
+		t.Errorf("after reload %d highlights, want 2", n)
+	}
+	noConsoleErrors(t, b, "storage is full") // the app logs the refused write
 }

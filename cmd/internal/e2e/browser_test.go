@@ -125,6 +125,8 @@ func (b *browser) waitMounted(t *testing.T) {
 // screenshot saves a picture of the viewport as a test artifact.
 func (b *browser) screenshot(t *testing.T, name string) {
 	t.Helper()
+	// Let entrance animations (the toolbar's, the popover's) finish.
+	time.Sleep(300 * time.Millisecond)
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
