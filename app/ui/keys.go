@@ -31,6 +31,9 @@ func (r *Reader) key(ctx app.Context, k browser.Key) bool {
 		note := k.Key == "n" || k.Key == "N"
 		do = func(ctx app.Context) { r.highlight(ctx, currentColor(), note) }
 	case "Escape":
+		if r.ann.pop == "" && !r.ann.selOn && !r.ann.panel {
+			return false // nothing of the reader's to close
+		}
 		do = func(ctx app.Context) {
 			switch {
 			case r.ann.pop != "":
