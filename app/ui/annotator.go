@@ -468,13 +468,9 @@ func (r *Reader) removePlaced(id string) *placed {
 // the other tabs. A full storage keeps a in memory and says so.
 func (r *Reader) save(ctx app.Context, a annotation.Annotation, gone ...string) {
 	notes, channel := r.notes, r.ann.channel
-	// Right after the frame that shows the change: the write costs that
-	// frame nothing, and is done within a few milliseconds of the change.
-	later := ctx.Async
-	if app.IsClient {
-		later = browser.AfterPaint
-	}
-	later(func() {
+	// Started now, not after the paint: a tab closed in the next frame
+	// must not lose the mark.
+	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
 		err := notes.PutAnnotation(c, a)

@@ -18,8 +18,8 @@ const (
 
 	highlightMarks = 500  // highlights already on the article when h is pressed
 	openMarks      = 1000 // highlights on the article when it opens
-	highlightRuns  = 15   // h presses measured
-	openRuns       = 7    // article openings measured
+	highlightRuns  = 31   // h presses measured: a press waits for a frame, so the spread is wide
+	openRuns       = 9    // article openings measured
 	annotateWait   = 2 * time.Minute
 )
 
