@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -471,4 +474,93 @@ func TestFullStorageKeepsHighlight(t *testing.T) {
 		t.Errorf("after reload %d highlights, want 2", n)
 	}
 	noConsoleErrors(t, b, "storage is full") // the app logs the refused write
+}
+
+// unicodeArticle has characters outside the Basic Multilingual Plane
+// (two UTF-16 units each, one code point), CJK and a combining mark.
+const unicodeArticle = "---\ntitle: Unicode marks\n---\n\n" +
+	"Café 😀 smiles: the 🎉 party starts at *noon* today.\n\n" +
+	"東京は大きい都市です。京都は古い都市です。\n\n" +
+	"A cafe\u0301 and a 👩\u200d👩\u200d👧 family walk in.\n"
+
+func TestHighlightOffsetsAreCodePoints(t *testing.T) {
+	data := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(data, "articles"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "articles", "unicode.md"), []byte(unicodeArticle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, data)
+	id := articleID(t, p.URL, "Unicode marks")
+	b := newBrowser(t)
+	openArticle(t, b, p.URL+"/a/"+id)
+
+	paras := []string{
+		"Café 😀 smiles: the 🎉 party starts at noon today.",
+		"東京は大きい都市です。京都は古い都市です。",
+		"A cafe\u0301 and a 👩\u200d👩\u200d👧 family walk in.",
+	}
+	text := strings.Join(paras, "\n\n")
+	cases := []struct{ from, to string }{
+		{"party starts at ", "no"},     // after two astral characters, into emphasis
+		{"京都は古い", ""},                  // CJK
+		{"👩\u200d👩\u200d👧 family", ""}, // starts with a joined emoji
+		{"smiles", "大きい"},              // across paragraphs
+	}
+	for _, c := range cases {
+		selectText(t, b, c.from, c.to, 0)
+		b.do(t, chromedp.KeyEvent("h"))
+		b.waitFor(t, `!getSelection().toString()`)
+	}
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length >= 4`)
+	got := eval[[]map[string]any](t, b, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
+		const g = r.result.transaction("annotations").objectStore("annotations").getAll();
+		g.onsuccess = () => ok(g.result.map(a => a.target)); }; })`)
+	if len(got) != len(cases) {
+		t.Fatalf("%d annotations stored, want %d", len(got), len(cases))
+	}
+	runes := []rune(text)
+	for _, c := range cases {
+		want := c.from
+		if c.to != "" {
+			want = text[strings.Index(text, c.from) : strings.Index(text, c.to)+len(c.to)]
+		}
+		start := len([]rune(text[:strings.Index(text, c.from)]))
+		end := start + len([]rune(want))
+		found := false
+		for _, g := range got {
+			if g["exact"] == want {
+				found = true
+				if int(g["start"].(float64)) != start || int(g["end"].(float64)) != end {
+					t.Errorf("%q stored at %v–%v, want code points %d–%d", want, g["start"], g["end"], start, end)
+				}
+				if string(runes[start:end]) != want {
+					t.Errorf("the canonical text at %d–%d is %q", start, end, string(runes[start:end]))
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no annotation holds %q; stored: %v", want, got)
+		}
+	}
+	// Reopened, each mark holds its text again.
+	b.do(t, chromedp.Reload())
+	b.waitMounted(t)
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length >= 4`)
+	var texts []string
+	for _, v := range marks(t, b) {
+		texts = append(texts, v)
+	}
+	for _, want := range []string{"party starts at no", "京都は古い", "👩\u200d👩\u200d👧 family"} {
+		if !slices.Contains(texts, want) {
+			t.Errorf("after reload no mark holds %q: %q", want, texts)
+		}
+	}
+	// The toolbar in the dark theme.
+	b.do(t, chromedp.Click("#theme-toggle"), chromedp.Evaluate[chromedp.Void](selectJS))
+	selectText(t, b, "walk in", "", 0)
+	b.waitFor(t, `!!document.querySelector("#hl-toolbar")`)
+	b.screenshot(t, "annotate-toolbar-dark")
+	noConsoleErrors(t, b)
 }

@@ -148,6 +148,13 @@ func (p *proc) stop(t *testing.T) error {
 // sampleID returns the id of the sample article.
 func sampleID(t *testing.T, base string) string {
 	t.Helper()
+	return articleID(t, base, "Stoltenberg")
+}
+
+// articleID returns the id of the library's article whose title starts
+// with prefix.
+func articleID(t *testing.T, base, prefix string) string {
+	t.Helper()
 	resp, err := http.Get(base + "/api/articles")
 	if err != nil {
 		t.Fatal(err)
@@ -163,11 +170,11 @@ func sampleID(t *testing.T, base string) string {
 		t.Fatal(err)
 	}
 	for _, a := range list.Articles {
-		if strings.HasPrefix(a.Meta.Title, "Stoltenberg") {
+		if strings.HasPrefix(a.Meta.Title, prefix) {
 			return a.ID
 		}
 	}
-	t.Fatal("the sample article is not in the library")
+	t.Fatalf("no article titled %q… in the library", prefix)
 	return ""
 }
 
