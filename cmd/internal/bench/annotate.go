@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -80,26 +78,11 @@ const seedJS = `(async (n, hash, article) => {
 // pressing h to the new mark painted with 500 highlights already there,
 // and the time to anchor and paint 1,000 highlights when it opens.
 func (b *bench) annotate(ctx context.Context) error {
-	data, err := b.freshDir("data-annotate")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(data, "articles"), 0o755); err != nil {
-		return err
-	}
-	md := generateArticle(longTitle, longWords, 20000)
-	if err := os.WriteFile(filepath.Join(data, "articles", "twenty-thousand.md"), []byte(md), 0o644); err != nil {
-		return err
-	}
-	s, err := b.startMargin(ctx, "margin-annotate", data)
+	s, art, md, err := b.serveLong(ctx, "annotate")
 	if err != nil {
 		return err
 	}
 	defer s.stop()
-	art, err := findArticle(ctx, s.url, longTitle)
-	if err != nil {
-		return fmt.Errorf("the generated article: %w", err)
-	}
 	reader := s.url + "/a/" + art.ID
 
 	t, err := b.newTab(ctx)

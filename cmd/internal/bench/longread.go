@@ -21,26 +21,11 @@ const (
 // the library inside the app (the WASM renders it), and opened directly
 // (prerendered, then taken over by the WASM).
 func (b *bench) longArticle(ctx context.Context) error {
-	data, err := b.freshDir("data-long")
-	if err != nil {
-		return err
-	}
-	md := generateArticle(longTitle, longWords, 20000)
-	if err := os.MkdirAll(filepath.Join(data, "articles"), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(data, "articles", "twenty-thousand.md"), []byte(md), 0o644); err != nil {
-		return err
-	}
-	s, err := b.startMargin(ctx, "margin-long", data)
+	s, art, md, err := b.serveLong(ctx, "long")
 	if err != nil {
 		return err
 	}
 	defer s.stop()
-	art, err := findArticle(ctx, s.url, longTitle)
-	if err != nil {
-		return fmt.Errorf("the generated article: %w", err)
-	}
 	reader := "/a/" + art.ID
 	page, err := get(ctx, s.url+reader, nil)
 	if err != nil {
@@ -96,6 +81,34 @@ func (b *bench) longArticle(ctx context.Context) error {
 	b.rep.printf("  the figure is margin-article-painted.startTime − bench-nav.startTime (the fetch from the API included).\n")
 	b.rep.under("20,000 words, in-app navigation to painted", nav.median, longBudget)
 	return nil
+}
+
+// serveLong starts Margin with a data folder (named after part) holding
+// the generated 20,000-word article, and returns the server, the
+// article's summary and its Markdown. The caller stops the server.
+func (b *bench) serveLong(ctx context.Context, part string) (*server, articleSummary, string, error) {
+	var art articleSummary
+	data, err := b.freshDir("data-" + part)
+	if err != nil {
+		return nil, art, "", err
+	}
+	md := generateArticle(longTitle, longWords, 20000)
+	if err := os.MkdirAll(filepath.Join(data, "articles"), 0o755); err != nil {
+		return nil, art, "", err
+	}
+	if err := os.WriteFile(filepath.Join(data, "articles", "twenty-thousand.md"), []byte(md), 0o644); err != nil {
+		return nil, art, "", err
+	}
+	s, err := b.startMargin(ctx, "margin-"+part, data)
+	if err != nil {
+		return nil, art, "", err
+	}
+	art, err = findArticle(ctx, s.url, longTitle)
+	if err != nil {
+		s.stop()
+		return nil, art, "", fmt.Errorf("the generated article: %w", err)
+	}
+	return s, art, md, nil
 }
 
 // navResult is one in-app navigation to the article, in ms from the mark

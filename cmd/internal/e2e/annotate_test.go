@@ -72,6 +72,32 @@ func openArticle(t *testing.T, b *browser, url string) {
 	b.do(t, chromedp.Evaluate[chromedp.Void](selectJS))
 }
 
+// openSample starts a server and a browser, runs setup, and opens the
+// sample article ready for highlighting.
+func openSample(t *testing.T, setup ...chromedp.Action[chromedp.Void]) (*proc, string, *browser) {
+	t.Helper()
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	b := newBrowser(t)
+	if len(setup) > 0 {
+		b.do(t, setup...)
+	}
+	openArticle(t, b, p.URL+"/a/"+id)
+	return p, id, b
+}
+
+// storedJS is a promise for the record with a key in a store of the
+// app's database, or null.
+const storedJS = `((store, key) => new Promise((ok, fail) => {
+	const r = indexedDB.open("margin");
+	r.onsuccess = () => {
+		const g = r.result.transaction(store).objectStore(store).get(key);
+		g.onsuccess = () => { r.result.close(); ok(g.result === undefined ? null : g.result); };
+		g.onerror = () => fail(g.error);
+	};
+	r.onerror = () => fail(r.error);
+}))`
+
 // marks returns the highlights on the page: annotation id → its text.
 func marks(t *testing.T, b *browser) map[string]string {
 	t.Helper()
@@ -91,10 +117,7 @@ func jsString(s string) string {
 }
 
 func TestHighlightKeyboardReloadOffline(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	openArticle(t, b, p.URL+"/a/"+id)
+	p, id, b := openSample(t)
 
 	const phrase = "the military alliance"
 	selectText(t, b, phrase, "", 0)
@@ -117,9 +140,7 @@ func TestHighlightKeyboardReloadOffline(t *testing.T) {
 		t.Error("the toolbar stays after highlighting")
 	}
 	// Saved before any network: it is in IndexedDB.
-	b.waitFor(t, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
-		const g = r.result.transaction("annotations").objectStore("annotations").get(`+jsString(annID)+`);
-		g.onsuccess = () => ok(!!g.result && g.result.target.exact === `+jsString(phrase)+`); g.onerror = () => ok(false); }; })`)
+	b.waitFor(t, storedJS+`("annotations", `+jsString(annID)+`).then(a => !!a && a.target.exact === `+jsString(phrase)+`)`)
 
 	// Reload: still there.
 	b.do(t, chromedp.Reload())
@@ -152,10 +173,7 @@ func TestHighlightKeyboardReloadOffline(t *testing.T) {
 }
 
 func TestHighlightAcrossParagraphsAndOverlap(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	openArticle(t, b, p.URL+"/a/"+id)
+	_, _, b := openSample(t)
 
 	// Across two paragraphs: the mark's text is both pieces, and the
 	// quote keeps the paragraph break.
@@ -180,9 +198,7 @@ func TestHighlightAcrossParagraphsAndOverlap(t *testing.T) {
 		}
 	}
 	// The copied quote keeps the break: read it from the database.
-	exact := eval[string](t, b, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
-		const g = r.result.transaction("annotations").objectStore("annotations").get(`+jsString(spanID)+`);
-		g.onsuccess = () => ok(g.result ? g.result.target.exact : ""); }; })`)
+	exact := eval[string](t, b, storedJS+`("annotations", `+jsString(spanID)+`).then(a => a ? a.target.exact : "")`)
 	if exact != first+"\n\n"+second {
 		t.Errorf("stored quote %q", exact)
 	}
@@ -227,10 +243,7 @@ func TestHighlightAcrossParagraphsAndOverlap(t *testing.T) {
 }
 
 func TestNoteIsTextDeleteAndUndo(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	openArticle(t, b, p.URL+"/a/"+id)
+	_, _, b := openSample(t)
 
 	selectText(t, b, "Jens Stoltenberg", "", 0)
 	b.do(t, chromedp.KeyEvent("n"))
@@ -287,10 +300,7 @@ func TestNoteIsTextDeleteAndUndo(t *testing.T) {
 }
 
 func TestTwoTabsSeeEachOther(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	openArticle(t, b, p.URL+"/a/"+id)
+	p, id, b := openSample(t)
 	tab, cancel := chromedp.NewContext(b.ctx)
 	defer cancel()
 	other := &browser{ctx: tab}
@@ -311,11 +321,7 @@ func TestTwoTabsSeeEachOther(t *testing.T) {
 }
 
 func TestPhoneTouchAndSentenceKeys(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	b.do(t, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
-	openArticle(t, b, p.URL+"/a/"+id)
+	_, _, b := openSample(t, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
 
 	// A long press selects a word and the reader drags the handles: the
 	// page sees a selection change, as here.
@@ -372,10 +378,7 @@ const putJS = `((rec) => new Promise((ok, fail) => {
 }))`
 
 func TestOrphanReattachAndHighlightsPage(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	openArticle(t, b, p.URL+"/a/"+id)
+	p, id, b := openSample(t)
 
 	// An annotation made on an earlier version of the article: its
 	// passage was rewritten since, so it cannot be placed with confidence.
@@ -442,10 +445,7 @@ func TestOrphanReattachAndHighlightsPage(t *testing.T) {
 }
 
 func TestFullStorageKeepsHighlight(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	b := newBrowser(t)
-	openArticle(t, b, p.URL+"/a/"+id)
+	_, _, b := openSample(t)
 
 	// The browser's storage fills up: every write is refused as a full
 	// quota would refuse it.

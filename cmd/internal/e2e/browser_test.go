@@ -372,9 +372,7 @@ func TestOfflineDeepLink(t *testing.T) {
 		}
 	}
 	// The article's copy is kept on the device.
-	b.waitFor(t, `new Promise(ok => { const r = indexedDB.open("margin"); r.onsuccess = () => {
-		const g = r.result.transaction("articles").objectStore("articles").get("`+id+`");
-		g.onsuccess = () => ok(!!g.result); g.onerror = () => ok(false); }; r.onerror = () => ok(false); })`)
+	b.waitFor(t, storedJS+`("articles", "`+id+`").then(a => !!a, () => false)`)
 	if err := p.stop(t); err != nil {
 		t.Fatalf("server exit: %v", err)
 	}
