@@ -43,7 +43,7 @@ func (b *bench) load(ctx context.Context) error {
 	}
 
 	var mt, ft []loadTimes
-	for i := range loadRuns {
+	for i := range b.loadRuns {
 		// Alternate who goes first.
 		order := []bool{i%2 == 0, i%2 != 0}
 		for _, margin := range order {
@@ -51,7 +51,7 @@ func (b *bench) load(ctx context.Context) error {
 			if margin {
 				url, who, into = m.url+reader, "Margin", &mt
 			}
-			b.step("load %d/%d: %s %s", i+1, loadRuns, who, url)
+			b.step("load %d/%d: %s %s", i+1, b.loadRuns, who, url)
 			lt, err := b.coldLoad(ctx, url, loadTimeout, nil)
 			if err != nil {
 				return fmt.Errorf("%s run %d: %w", who, i+1, err)

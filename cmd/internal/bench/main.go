@@ -53,6 +53,8 @@ type bench struct {
 	rep       *report
 	progress  io.Writer
 
+	loadRuns int // cold runs of each side in the load part
+
 	// Filled by the parts that make them.
 	floor *floorBuild
 }
@@ -70,8 +72,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	partsFlag := fl.String("parts", strings.Join(allParts, ","), "comma-separated `parts` to run: "+strings.Join(allParts, ", "))
+	runsFlag := fl.Int("load-runs", loadRuns, "cold `runs` of each side in the load part; more runs, a steadier median")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *runsFlag < 1 || *runsFlag > 200 {
+		return fmt.Errorf("-load-runs %d: want 1 to 200", *runsFlag)
 	}
 	parts := map[string]bool{}
 	for _, p := range strings.Split(*partsFlag, ",") {
@@ -87,6 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	b.loadRuns = *runsFlag
 	started := time.Now()
 	b.header(ctx)
 
@@ -106,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, p := range []part{
 		{"sizes", "1. Size of app.wasm (reference: the floor, a go-app hello world built now)", b.sizes},
-		{"load", fmt.Sprintf("2. Load on loopback, headless Chromium (median of %d cold runs; reference: the floor)", loadRuns), b.load},
+		{"load", fmt.Sprintf("2. Load on loopback, headless Chromium (median of %d cold runs; reference: the floor)", b.loadRuns), b.load},
 		{"throttled", fmt.Sprintf("3. Load through a 10 Mbit/s proxy (median of %d cold runs; reference: the same build sent uncompressed)", throttledRuns), b.throttled},
 		{"long", fmt.Sprintf("4. A 20,000-word article (median of %d cold runs; reference: the 150 ms budget)", longRuns), b.longArticle},
 		{"anchor", fmt.Sprintf("5. Re-anchoring 200 annotations in headless Chromium (median of %d rounds; reference: bench/anchor-js)", anchorReps), b.anchor},

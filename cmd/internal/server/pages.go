@@ -110,11 +110,17 @@ func fixHead(doc []byte, origin, ogType string) []byte {
 			return bytes.Replace(m, []byte(`content="website"`), []byte(`content="`+ogType+`"`), 1)
 		})
 	}
+	// go-app's stylesheet only styles its loader, which margin.css styles
+	// alone: one stylesheet fewer to wait for before the first paint.
+	head = goappCSS.ReplaceAll(head, nil)
 	out := make([]byte, 0, len(doc)+len(head)-(end-start))
 	out = append(out, doc[:start]...)
 	out = append(out, head...)
 	return append(out, doc[end:]...)
 }
+
+// goappCSS is the link to go-app's stylesheet, its attributes in any order.
+var goappCSS = regexp.MustCompile(`\s*<link [^>]*href="/app\.css"[^>]*>`)
 
 // withRootAttributes adds attrs to the document's <html> element.
 func withRootAttributes(doc []byte, attrs string) []byte {
