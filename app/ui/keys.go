@@ -15,6 +15,7 @@ import (
 //	Escape   close the toolbar, popover or panel; clear the selection
 //	[ ]      select the previous or next sentence; with Shift, extend
 //	j k      go to the next or previous highlight
+//	Enter    open the card of the highlight j or k went to
 func (r *Reader) key(ctx app.Context, k browser.Key) bool {
 	if k.Mod {
 		return false
@@ -49,6 +50,16 @@ func (r *Reader) key(ctx app.Context, k browser.Key) bool {
 		do = func(ctx app.Context) { r.moveSentence(+1, k.Shift || k.Key == "}") }
 	case "[", "{":
 		do = func(ctx app.Context) { r.moveSentence(-1, k.Shift || k.Key == "{") }
+	case "Enter":
+		if r.ann.cursor == "" || r.ann.pop != "" || r.ann.selOn {
+			return false
+		}
+		id := r.ann.cursor
+		do = func(ctx app.Context) {
+			if at, ok := browser.MarkRect(id); ok {
+				r.openPopover(ctx, []string{id}, at)
+			}
+		}
 	case "j", "k":
 		dir := 1
 		if k.Key == "k" {

@@ -418,6 +418,17 @@ func TestOrphanReattachAndHighlightsPage(t *testing.T) {
 	first := eval[string](t, b, `document.querySelector("article mark.hl-flash").dataset.a`)
 	b.do(t, chromedp.KeyEvent("j"))
 	b.waitFor(t, `!!document.querySelector("article mark.hl-flash:not([data-a='`+first+`'])")`)
+	// Enter opens the card of the highlight j went to.
+	second := eval[string](t, b, `document.querySelector("article mark.hl-flash:not([data-a='`+first+`'])").dataset.a`)
+	b.do(t, chromedp.KeyEvent("\r"))
+	b.waitFor(t, `!!document.querySelector("#popover")`)
+	b.do(t, chromedp.KeyEvent("\x1b"))
+	b.waitFor(t, `!document.querySelector("#popover")`)
+
+	// A link to one highlight opens the article with that mark shown.
+	b.do(t, chromedp.Navigate(p.URL+"/a/"+id+"#h="+second))
+	b.waitMounted(t)
+	b.waitFor(t, `!!document.querySelector("article mark.hl-flash[data-a='`+second+`']")`)
 
 	// The page of every highlight lists both, newest first, and searches.
 	b.do(t, chromedp.Navigate(p.URL+"/highlights"))
