@@ -76,15 +76,15 @@ func boundary(root, node js.Value, offset int, isStart bool) (int, bool) {
 	}
 	// Between leaves: find the leaf after the point (or before it).
 	if node.Get("nodeType").Int() != nodeText {
-		if kids := node.Get("childNodes"); offset >= kids.Length() {
+		kids := node.Get("childNodes")
+		if offset >= kids.Length() {
 			// The point is at the end of node.
 			if isStart {
 				return leafStartAfter(root, node, false)
 			}
 			return leafEndBefore(root, node, true)
-		} else {
-			node = kids.Index(offset)
 		}
+		node = kids.Index(offset)
 	}
 	if isStart {
 		return leafStartAfter(root, node, true)

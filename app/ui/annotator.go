@@ -89,8 +89,8 @@ func (r *Reader) startAnnotating(ctx app.Context) {
 				return
 			}
 			last, lastOn = sel, ok
-			top, left := browser.ScrollY(), 0.0
-			ctx.Dispatch(func(ctx app.Context) { r.selected(ctx, sel, ok, top, left) })
+			scrollY := browser.ScrollY()
+			ctx.Dispatch(func(ctx app.Context) { r.selected(ctx, sel, ok, scrollY) })
 		}),
 		browser.OnKey(func(k browser.Key) bool { return r.key(ctx, k) }),
 		browser.OnMarkClick(bodySel, func(ids []string, at browser.Rect) {
@@ -309,7 +309,7 @@ func (p *placed) span() [2]int {
 }
 
 // selected records the article's selection and where its toolbar goes.
-func (r *Reader) selected(ctx app.Context, sel browser.Selection, ok bool, scrollY, _ float64) {
+func (r *Reader) selected(ctx app.Context, sel browser.Selection, ok bool, scrollY float64) {
 	if ok && r.art != nil {
 		r.prepareText()
 		s, e := trimRange(r.ann.runes, sel.Start, sel.End)
