@@ -575,3 +575,30 @@ func TestHighlightOffsetsAreCodePoints(t *testing.T) {
 	b.screenshot(t, "annotate-toolbar-dark")
 	noConsoleErrors(t, b)
 }
+
+func TestWholeParagraphSelection(t *testing.T) {
+	_, _, b := openSample(t)
+	// As a triple click selects: from the paragraph's start to the start of
+	// the next block, an element boundary outside any text.
+	want := eval[string](t, b, `(() => {
+		const ps = document.querySelectorAll(".article-body > p");
+		const r = document.createRange();
+		r.setStart(ps[4], 0);
+		r.setEnd(ps[5], 0);
+		getSelection().removeAllRanges();
+		getSelection().addRange(r);
+		return ps[4].textContent;
+	})()`)
+	b.waitFor(t, `!!document.querySelector("#hl-toolbar")`)
+	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length > 0`)
+	for _, v := range marks(t, b) {
+		if v != want {
+			t.Errorf("the mark holds %q, want the whole paragraph %q", v, want)
+		}
+	}
+	if n := eval[int](t, b, `document.querySelectorAll(".article-body > p")[5].querySelectorAll("mark").length`); n != 0 {
+		t.Errorf("the next paragraph got %d marks", n)
+	}
+	noConsoleErrors(t, b)
+}
