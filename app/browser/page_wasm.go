@@ -94,9 +94,24 @@ func AfterPaint(f func()) {
 	js.Global().Call("requestAnimationFrame", frame)
 }
 
-// MarkAfterPaint records name once the browser has painted the current DOM.
+// MarkAfterPaint records name once the browser has painted the current
+// DOM. The mark is made in the browser's own callback: a goroutine started
+// there would run only when Go next gets the browser's attention, which
+// can be a frame or more later.
 func MarkAfterPaint(name string) {
-	AfterPaint(func() { Mark(name) })
+	var frame js.Func
+	frame = js.FuncOf(func(js.Value, []js.Value) any {
+		frame.Release()
+		var after js.Func
+		after = js.FuncOf(func(js.Value, []js.Value) any {
+			after.Release()
+			Mark(name)
+			return nil
+		})
+		js.Global().Call("setTimeout", after, 0)
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", frame)
 }
 
 // EmbeddedData returns the text of the element with the given id, which the
