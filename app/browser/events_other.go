@@ -62,6 +62,9 @@ func Warn(msg string) {}
 // ArticleSelection reports nothing selected outside a browser.
 func ArticleSelection(root string) (Selection, bool) { return Selection{}, false }
 
+// ArticleRange reports nothing selected outside a browser.
+func ArticleRange(root string) (start, end int, ok bool) { return 0, 0, false }
+
 // Select reports false outside a browser.
 func Select(root string, startBlock, start, endBlock, end int) bool { return false }
 

@@ -22,6 +22,17 @@ const nodeText, nodeElement = 3, 1
 // reaches outside root (a selection that crosses the article's edge does
 // nothing). The range may include white space at its ends; callers trim.
 func ArticleSelection(root string) (sel Selection, ok bool) {
+	return articleSelection(root, true)
+}
+
+// ArticleRange is ArticleSelection without the boxes, which cost the
+// browser a layout when the page has just changed.
+func ArticleRange(root string) (start, end int, ok bool) {
+	sel, ok := articleSelection(root, false)
+	return sel.Start, sel.End, ok
+}
+
+func articleSelection(root string, boxes bool) (sel Selection, ok bool) {
 	defer func() {
 		if e := recover(); e != nil {
 			Warn(fmt.Sprint("reading the selection: ", e))
@@ -47,7 +58,11 @@ func ArticleSelection(root string) (sel Selection, ok bool) {
 	if !ok1 || !ok2 || end <= start {
 		return Selection{}, false
 	}
-	sel = Selection{Start: start, End: end, Rect: rectOf(r.Call("getBoundingClientRect"))}
+	sel = Selection{Start: start, End: end}
+	if !boxes {
+		return sel, true
+	}
+	sel.Rect = rectOf(r.Call("getBoundingClientRect"))
 	if rects := r.Call("getClientRects"); rects.Length() > 0 {
 		sel.First = rectOf(rects.Index(0))
 		sel.Last = rectOf(rects.Index(rects.Length() - 1))

@@ -350,12 +350,12 @@ func (r *Reader) highlight(ctx app.Context, color annotation.Color, note bool) (
 	if r.art == nil || r.notes == nil {
 		return "", false
 	}
-	sel, ok := browser.ArticleSelection(bodySel)
+	start, end, ok := browser.ArticleRange(bodySel)
 	if !ok {
 		return "", false
 	}
 	r.prepareText()
-	s, e := trimRange(r.ann.runes, sel.Start, sel.End)
+	s, e := trimRange(r.ann.runes, start, end)
 	if e <= s {
 		return "", false
 	}
@@ -390,9 +390,11 @@ func (r *Reader) highlight(ctx app.Context, color annotation.Color, note bool) (
 	}
 	r.ann.byID[a.ID] = p
 	r.sortAnnotations()
-	r.drawBlocks(r.blocksOf(touched...))
+	// The selection goes first: cleared after the block is replaced, it
+	// would make the browser lay the page out again at once.
 	browser.ClearSelection()
 	r.ann.selOn = false
+	r.drawBlocks(r.blocksOf(touched...))
 	browser.MarkAfterPaint("margin-highlight-painted")
 	r.save(ctx, a, gone...)
 	if note {

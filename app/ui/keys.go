@@ -26,7 +26,7 @@ func (r *Reader) key(ctx app.Context, k browser.Key) bool {
 		if k.Shift {
 			return false
 		}
-		if _, ok := browser.ArticleSelection(bodySel); !ok {
+		if _, _, ok := browser.ArticleRange(bodySel); !ok {
 			return false
 		}
 		note := k.Key == "n" || k.Key == "N"
