@@ -79,7 +79,6 @@ func (r *Reader) OnMount(ctx app.Context) {
 	ctx.Handle(panelAction, r.togglePanel)
 	r.startAnnotating(ctx)
 	r.loadAnnotations(ctx)
-	r.loadKnownTags(ctx)
 	ctx.Defer(func(ctx app.Context) {
 		browser.MarkAfterPaint("margin-painted")
 		r.arrive(ctx, true)
@@ -254,6 +253,10 @@ func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	}
 	r.stopTracking = browser.TrackReading(r.id, articleSel)
 	browser.MarkAfterPaint("margin-article-painted")
+	if r.knownTags == nil {
+		// Only for suggestions: read once the article is on screen.
+		browser.AfterPaint(func() { r.loadKnownTags(ctx) })
+	}
 	if r.art == nil {
 		path, id := r.path, r.id
 		browser.AfterPaint(func() {
@@ -314,6 +317,9 @@ func (r *Reader) loadKnownTags(ctx app.Context) {
 					tags = append(tags, t)
 				}
 			}
+		}
+		if tags == nil {
+			tags = []string{} // read, and there are none
 		}
 		ctx.Dispatch(func(app.Context) { r.knownTags = tags })
 	})
