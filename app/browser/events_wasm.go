@@ -182,13 +182,21 @@ func CopyText(text string) {
 		fallback()
 		return
 	}
-	var onErr js.Func
-	onErr = js.FuncOf(func(js.Value, []js.Value) any {
+	var onOK, onErr js.Func
+	release := func() {
+		onOK.Release()
 		onErr.Release()
+	}
+	onOK = js.FuncOf(func(js.Value, []js.Value) any {
+		release()
+		return nil
+	})
+	onErr = js.FuncOf(func(js.Value, []js.Value) any {
+		release()
 		fallback()
 		return nil
 	})
-	cb.Call("writeText", text).Call("catch", onErr)
+	cb.Call("writeText", text).Call("then", onOK, onErr)
 }
 
 // PersistStorage asks the browser to keep the site's storage under storage

@@ -45,7 +45,10 @@ func OpenDB(ctx context.Context, name string, version int, stores []StoreSpec) (
 		}
 		return nil
 	})
-	defer upgrade.Release()
+	defer func() {
+		req.Set("onupgradeneeded", js.Null())
+		upgrade.Release()
+	}()
 	req.Set("onupgradeneeded", upgrade)
 	res, err := await(ctx, req, "open "+name)
 	if err != nil {
@@ -150,8 +153,14 @@ func (d *DB) write(ctx context.Context, store, what string, fill func(os js.Valu
 		done <- txError(tx.Get("error"), what+" "+store)
 		return nil
 	})
-	defer onDone.Release()
-	defer onFail.Release()
+	defer func() {
+		// The transaction may end after a cancelled wait: it must not
+		// call back into released functions.
+		tx.Set("oncomplete", js.Null())
+		tx.Set("onabort", js.Null())
+		onDone.Release()
+		onFail.Release()
+	}()
 	tx.Set("oncomplete", onDone)
 	tx.Set("onabort", onFail)
 	tx.Set("onerror", js.Null()) // the abort that follows reports it once
@@ -187,9 +196,16 @@ func await(ctx context.Context, req js.Value, what string) (js.Value, error) {
 		js.Global().Get("console").Call("warn", "margin: "+what+" waits for another tab to close the database")
 		return nil
 	})
-	defer onOK.Release()
-	defer onErr.Release()
-	defer onBlocked.Release()
+	defer func() {
+		// The request may end after a cancelled wait: it must not call
+		// back into released functions.
+		req.Set("onsuccess", js.Null())
+		req.Set("onerror", js.Null())
+		req.Set("onblocked", js.Null())
+		onOK.Release()
+		onErr.Release()
+		onBlocked.Release()
+	}()
 	req.Set("onsuccess", onOK)
 	req.Set("onerror", onErr)
 	req.Set("onblocked", onBlocked)
