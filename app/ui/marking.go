@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -15,6 +16,12 @@ import (
 	"margin/app/browser"
 	"margin/app/local"
 )
+
+// startNow lets a goroutine just started (a write to the device) run
+// until it waits, before the UI goes on, so the write is handed to the
+// browser at once, in the order the writes were made: in the browser a
+// goroutine may otherwise start only when Go next wakes.
+func startNow() { runtime.Gosched() }
 
 // undoFor is how long a deleted highlight can be brought back.
 const undoFor = 6 * time.Second
@@ -201,6 +208,7 @@ func (r *Reader) save(ctx app.Context, a annotation.Annotation, gone ...string) 
 			}
 		}
 	})
+	startNow()
 }
 
 // saved reports the outcome of a save to the reader when it failed.
@@ -255,6 +263,7 @@ func (r *Reader) remove(ctx app.Context, id string) {
 		}
 		announce(channel, a.Article, a.ID)
 	})
+	startNow()
 }
 
 // restore brings back the most recently deleted annotation.

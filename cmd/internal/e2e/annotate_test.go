@@ -290,6 +290,8 @@ func TestNoteIsTextDeleteAndUndo(t *testing.T) {
 	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length === 0 && !!document.querySelector("#undo")`)
 	b.do(t, chromedp.Click("#undo"))
 	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length === 1`)
+	id := eval[string](t, b, `document.querySelector("article mark[data-a]").dataset.a`)
+	b.waitFor(t, storedJS+`("annotations", "`+id+`").then(a => !!a)`)
 	// Undone for good: after a reload it is there, note and all.
 	b.do(t, chromedp.Reload())
 	b.waitMounted(t)
@@ -392,6 +394,9 @@ func TestOrphanReattachAndHighlightsPage(t *testing.T) {
 	eval[bool](t, b, putJS+`({id: "junk", article: "`+id+`", hello: "world"})`)
 	selectText(t, b, "arms race", "", 0)
 	b.do(t, chromedp.KeyEvent("h"))
+	b.waitFor(t, `!!document.querySelector("article mark[data-a]")`)
+	made := eval[string](t, b, `document.querySelector("article mark[data-a]").dataset.a`)
+	b.waitFor(t, storedJS+`("annotations", "`+made+`").then(a => !!a)`)
 	b.do(t, chromedp.Reload())
 	b.waitMounted(t)
 	b.waitFor(t, `performance.getEntriesByName("margin-annotations-painted").length > 0`)
