@@ -215,6 +215,7 @@ func (r *Reader) saveNote(ctx app.Context, id string) {
 
 func (r *Reader) renderTags(p *placed) app.UI {
 	id := p.a.ID
+	suggestions := r.allTags()
 	return app.Div().Class("tags-editor").Body(
 		app.Ul().Class("tags").Body(
 			app.Range(p.a.Tags).Slice(func(i int) app.UI {
@@ -245,7 +246,7 @@ func (r *Reader) renderTags(p *placed) app.UI {
 				}
 			}, app.EventScope(id)),
 		app.DataList().ID("tag-suggestions").Body(
-			app.Range(r.allTags()).Slice(func(i int) app.UI { return app.Option().Value(r.allTags()[i]) }),
+			app.Range(suggestions).Slice(func(i int) app.UI { return app.Option().Value(suggestions[i]) }),
 		),
 	)
 }
