@@ -3,6 +3,7 @@
 package browser
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -77,7 +78,9 @@ func Mark(name string) {
 
 // AfterPaint runs f in a goroutine once the browser has painted the
 // current DOM: an animation frame callback runs just before the paint, so
-// f waits for a task queued from it.
+// f waits for a task queued from it. The goroutine starts inside that
+// task: left alone, it would run only when Go next gets the browser's
+// attention, which can be a frame or more later.
 func AfterPaint(f func()) {
 	var frame js.Func
 	frame = js.FuncOf(func(js.Value, []js.Value) any {
@@ -86,6 +89,7 @@ func AfterPaint(f func()) {
 		after = js.FuncOf(func(js.Value, []js.Value) any {
 			after.Release()
 			go f()
+			runtime.Gosched() // f runs now, until it finishes or waits
 			return nil
 		})
 		js.Global().Call("setTimeout", after, 0)
@@ -94,24 +98,9 @@ func AfterPaint(f func()) {
 	js.Global().Call("requestAnimationFrame", frame)
 }
 
-// MarkAfterPaint records name once the browser has painted the current
-// DOM. The mark is made in the browser's own callback: a goroutine started
-// there would run only when Go next gets the browser's attention, which
-// can be a frame or more later.
+// MarkAfterPaint records name once the browser has painted the current DOM.
 func MarkAfterPaint(name string) {
-	var frame js.Func
-	frame = js.FuncOf(func(js.Value, []js.Value) any {
-		frame.Release()
-		var after js.Func
-		after = js.FuncOf(func(js.Value, []js.Value) any {
-			after.Release()
-			Mark(name)
-			return nil
-		})
-		js.Global().Call("setTimeout", after, 0)
-		return nil
-	})
-	js.Global().Call("requestAnimationFrame", frame)
+	AfterPaint(func() { Mark(name) })
 }
 
 // EmbeddedData returns the text of the element with the given id, which the
