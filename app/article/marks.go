@@ -110,24 +110,14 @@ func (rd *renderer) pieces(w *strings.Builder, text string, offset int) {
 
 // colorClass keeps only ASCII letters of c, so it is safe as a class name.
 func colorClass(c string) string {
-	ok := true
-	for i := 0; i < len(c); i++ {
-		if !('a' <= c[i] && c[i] <= 'z' || 'A' <= c[i] && c[i] <= 'Z') {
-			ok = false
-			break
+	c = strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+			return r
 		}
-	}
-	if ok && c != "" {
-		return c
-	}
-	var b strings.Builder
-	for i := 0; i < len(c); i++ {
-		if 'a' <= c[i] && c[i] <= 'z' || 'A' <= c[i] && c[i] <= 'Z' {
-			b.WriteByte(c[i])
-		}
-	}
-	if b.Len() == 0 {
+		return -1
+	}, c)
+	if c == "" {
 		return "yellow"
 	}
-	return b.String()
+	return c
 }

@@ -316,21 +316,12 @@ func FirstVisibleBlock(root string) int {
 	for i := 0; i < blocks.Length(); i++ {
 		b := blocks.Index(i)
 		if b.Call("getBoundingClientRect").Get("bottom").Float() > 72 {
-			if n, ok := offsetAttr(b, "data-b"); ok {
+			if n, ok := intAttr(b, "data-b"); ok {
 				return n
 			}
 		}
 	}
 	return 0
-}
-
-func offsetAttr(el js.Value, name string) (int, bool) {
-	v := el.Call("getAttribute", name)
-	if v.IsNull() {
-		return 0, false
-	}
-	n, err := strconv.Atoi(v.String())
-	return n, err == nil
 }
 
 // Place moves the element matching sel to top and left, in CSS pixels of

@@ -193,7 +193,7 @@ func await(ctx context.Context, req js.Value, what string) (js.Value, error) {
 		return nil
 	})
 	onBlocked = js.FuncOf(func(js.Value, []js.Value) any {
-		js.Global().Get("console").Call("warn", "margin: "+what+" waits for another tab to close the database")
+		Warn(what + " waits for another tab to close the database")
 		return nil
 	})
 	defer func() {

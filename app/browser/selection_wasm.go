@@ -83,8 +83,8 @@ func boundary(root, node js.Value, offset int, isStart bool) (int, bool) {
 		leaf = node.Call("closest", "[data-o]")
 	}
 	if leaf.Truthy() && root.Call("contains", leaf).Bool() {
-		base, err := strconv.Atoi(leaf.Call("getAttribute", "data-o").String())
-		if err != nil {
+		base, ok := offsetOf(leaf)
+		if !ok {
 			return 0, false
 		}
 		return base + countBefore(leaf, node, offset), true
@@ -192,8 +192,16 @@ func leafEndBefore(root, node js.Value, inside bool) (int, bool) {
 	return 0, false
 }
 
-func offsetOf(leaf js.Value) (int, bool) {
-	n, err := strconv.Atoi(leaf.Call("getAttribute", "data-o").String())
+// offsetOf reads a leaf's offset in the canonical text (data-o).
+func offsetOf(leaf js.Value) (int, bool) { return intAttr(leaf, "data-o") }
+
+// intAttr reads an element's attribute as a whole number.
+func intAttr(el js.Value, name string) (int, bool) {
+	v := el.Call("getAttribute", name)
+	if v.IsNull() {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v.String())
 	return n, err == nil
 }
 

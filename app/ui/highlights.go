@@ -104,11 +104,7 @@ func (h *Highlights) matches(a *annotation.Annotation) bool {
 func (h *Highlights) tags() []string {
 	var out []string
 	for _, a := range h.list {
-		for _, t := range a.Tags {
-			if !containsFold(out, t) {
-				out = append(out, t)
-			}
-		}
+		out = addTags(out, a.Tags...)
 	}
 	return out
 }

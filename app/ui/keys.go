@@ -26,11 +26,12 @@ func (r *Reader) key(ctx app.Context, k browser.Key) bool {
 		if k.Shift {
 			return false
 		}
-		if _, _, ok := browser.ArticleRange(bodySel); !ok {
+		start, end, ok := browser.ArticleRange(bodySel)
+		if !ok {
 			return false
 		}
 		note := k.Key == "n" || k.Key == "N"
-		do = func(ctx app.Context) { r.highlight(ctx, currentColor(), note) }
+		do = func(ctx app.Context) { r.highlightRange(ctx, start, end, currentColor(), note) }
 	case "Escape":
 		if r.ann.pop == "" && !r.ann.selOn && !r.ann.panel {
 			return false // nothing of the reader's to close
@@ -144,17 +145,28 @@ func (r *Reader) moveSentence(dir int, extend bool) {
 	browser.Select(bodySel, r.art.BlockAt(ns), ns, r.art.BlockAt(ne-1), ne)
 }
 
-// sentences returns the sentences of the paragraph (the text between blank
-// lines) that holds offset p, as trimmed ranges.
+// paragraphStart returns where the paragraph (the text between blank
+// lines) that holds offset p begins.
+func paragraphStart(text []rune, p int) int {
+	for p > 0 && !(text[p-1] == '\n' && p > 1 && text[p-2] == '\n') {
+		p--
+	}
+	return p
+}
+
+// paragraphEnd returns where the paragraph that holds offset p ends.
+func paragraphEnd(text []rune, p int) int {
+	for p < len(text) && !(text[p] == '\n' && p+1 < len(text) && text[p+1] == '\n') {
+		p++
+	}
+	return p
+}
+
+// sentences returns the sentences of the paragraph that holds offset p,
+// as trimmed ranges.
 func (r *Reader) sentences(p int) [][2]int {
 	text := r.ann.runes
-	cs, ce := p, p
-	for cs > 0 && !(text[cs-1] == '\n' && cs > 1 && text[cs-2] == '\n') {
-		cs--
-	}
-	for ce < len(text) && !(text[ce] == '\n' && ce+1 < len(text) && text[ce+1] == '\n') {
-		ce++
-	}
+	cs, ce := paragraphStart(text, p), paragraphEnd(text, p)
 	starts := browser.Sentences(string(text[cs:ce]), r.art.Meta.Lang)
 	var out [][2]int
 	for i, b := range starts {
@@ -180,11 +192,8 @@ func (r *Reader) sentenceAfter(p int, holding bool) (int, int, bool) {
 				return sn[0], sn[1], true
 			}
 		}
-		// On to the next paragraph.
-		for p < len(text) && !(text[p] == '\n' && p+1 < len(text) && text[p+1] == '\n') {
-			p++
-		}
-		p += 2
+		// On to the next paragraph, past the blank line.
+		p = paragraphEnd(text, p) + 2
 		holding = false
 	}
 	return 0, 0, false
@@ -202,10 +211,7 @@ func (r *Reader) sentenceBefore(p int) (int, int, bool) {
 			}
 		}
 		// Back to the end of the previous paragraph.
-		cs := look
-		for cs > 0 && !(text[cs-1] == '\n' && cs > 1 && text[cs-2] == '\n') {
-			cs--
-		}
+		cs := paragraphStart(text, look)
 		bound, look = cs-2, cs-3
 	}
 	return 0, 0, false

@@ -65,11 +65,17 @@ func trimRange(text []rune, s, e int) (int, int) {
 
 // highlight marks the selected text in color, optionally opening its note.
 func (r *Reader) highlight(ctx app.Context, color annotation.Color, note bool) (string, bool) {
-	if r.art == nil || r.notes == nil {
-		return "", false
-	}
 	start, end, ok := browser.ArticleRange(bodySel)
 	if !ok {
+		return "", false
+	}
+	return r.highlightRange(ctx, start, end, color, note)
+}
+
+// highlightRange marks [start, end) of the canonical text, the article's
+// selection, in color, optionally opening its note.
+func (r *Reader) highlightRange(ctx app.Context, start, end int, color annotation.Color, note bool) (string, bool) {
+	if r.art == nil || r.notes == nil {
 		return "", false
 	}
 	r.prepareText()
@@ -330,15 +336,9 @@ func (r *Reader) link(id string) string {
 
 // usedTags returns every tag on the article's annotations, sorted.
 func (r *Reader) usedTags() []string {
-	seen := map[string]bool{}
 	var out []string
 	for _, p := range r.ann.list {
-		for _, t := range p.a.Tags {
-			if k := strings.ToLower(t); !seen[k] {
-				seen[k] = true
-				out = append(out, t)
-			}
-		}
+		out = addTags(out, p.a.Tags...)
 	}
 	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
 	return out

@@ -264,22 +264,25 @@ func (r *Reader) addTag(ctx app.Context, id, tag string) {
 	r.update(ctx, id, func(a *annotation.Annotation) {
 		a.Tags = annotation.NormalizeTags(append(a.Tags, tag))
 	})
-	if len(r.knownTags) == 0 || !containsFold(r.knownTags, tag) {
-		r.knownTags = append(r.knownTags, tag)
-	}
+	r.knownTags = addTags(r.knownTags, tag)
 }
 
 // allTags is every tag the reader used, here and on other articles.
 func (r *Reader) allTags() []string {
-	out := r.usedTags()
-	for _, t := range r.knownTags {
-		if !containsFold(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
+	return addTags(r.usedTags(), r.knownTags...)
 }
 
+// addTags appends to list the tags it does not hold yet, case aside.
+func addTags(list []string, tags ...string) []string {
+	for _, t := range tags {
+		if !containsFold(list, t) {
+			list = append(list, t)
+		}
+	}
+	return list
+}
+
+// containsFold reports whether list holds s, case aside.
 func containsFold(list []string, s string) bool {
 	for _, t := range list {
 		if strings.EqualFold(t, s) {

@@ -312,11 +312,7 @@ func (r *Reader) loadKnownTags(ctx app.Context) {
 		}
 		var tags []string
 		for _, a := range all {
-			for _, t := range a.Tags {
-				if !containsFold(tags, t) {
-					tags = append(tags, t)
-				}
-			}
+			tags = addTags(tags, a.Tags...)
 		}
 		if tags == nil {
 			tags = []string{} // read, and there are none

@@ -176,7 +176,11 @@ func (b *bench) seed(t *tab, reader, id, hash string, n int) error {
 // inApp is set, and returns the ms from the article painted to its
 // highlights painted, and how many highlights the page shows.
 func openWithMarks(t *tab, url, reader string, inApp bool) (float64, int, error) {
-	if err := t.navigate(url+map[bool]string{true: "/", false: ""}[inApp], annotateWait); err != nil {
+	page := url
+	if inApp {
+		page += "/" // the library, to navigate from
+	}
+	if err := t.navigate(page, annotateWait); err != nil {
 		return 0, 0, err
 	}
 	since := 0.0

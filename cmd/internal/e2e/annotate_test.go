@@ -53,10 +53,7 @@ const selectJS = `window.sel = (from, to, nth) => {
 const marksJS = `(() => {
 	const out = {};
 	for (const m of document.querySelectorAll("article mark[data-a]")) {
-		const id = m.dataset.a;
-		let t = "";
-		for (const n of m.childNodes) if (n.nodeType === 3) t += n.data; else if (!n.matches("mark")) t += n.textContent; else t += n.textContent;
-		out[id] = (out[id] || "") + t;
+		out[m.dataset.a] = (out[m.dataset.a] || "") + m.textContent;
 	}
 	return out;
 })()`
@@ -104,6 +101,20 @@ func marks(t *testing.T, b *browser) map[string]string {
 	return eval[map[string]string](t, b, marksJS)
 }
 
+// theMark returns the id and text of the one highlight on the page, and
+// fails the test when there is not exactly one.
+func theMark(t *testing.T, b *browser) (id, text string) {
+	t.Helper()
+	got := marks(t, b)
+	if len(got) != 1 {
+		t.Fatalf("want one highlight, have %v", got)
+	}
+	for k, v := range got {
+		id, text = k, v
+	}
+	return id, text
+}
+
 func selectText(t *testing.T, b *browser, from, to string, nth int) {
 	t.Helper()
 	js := `sel(` + jsString(from) + `, ` + jsString(to) + `, ` + string(rune('0'+nth)) + `)`
@@ -125,16 +136,9 @@ func TestHighlightKeyboardReloadOffline(t *testing.T) {
 	b.screenshot(t, "annotate-toolbar-light")
 	b.do(t, chromedp.KeyEvent("h"))
 	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length > 0`)
-	got := marks(t, b)
-	if len(got) != 1 {
-		t.Fatalf("marks after h: %v", got)
-	}
-	var annID string
-	for k, v := range got {
-		annID = k
-		if v != phrase {
-			t.Fatalf("mark text %q, want %q", v, phrase)
-		}
+	annID, text := theMark(t, b)
+	if text != phrase {
+		t.Fatalf("mark text %q, want %q", text, phrase)
 	}
 	if eval[bool](t, b, `!!document.querySelector("#hl-toolbar")`) {
 		t.Error("the toolbar stays after highlighting")
@@ -186,16 +190,9 @@ func TestHighlightAcrossParagraphsAndOverlap(t *testing.T) {
 	selectText(t, b, first, second, 0)
 	b.do(t, chromedp.KeyEvent("h"))
 	b.waitFor(t, `document.querySelectorAll("article mark[data-a]").length >= 2`)
-	got := marks(t, b)
-	if len(got) != 1 {
-		t.Fatalf("marks: %v", got)
-	}
-	var spanID string
-	for k, v := range got {
-		spanID = k
-		if v != first+second {
-			t.Errorf("two-paragraph mark holds %q, want %q", v, first+second)
-		}
+	spanID, spanText := theMark(t, b)
+	if spanText != first+second {
+		t.Errorf("two-paragraph mark holds %q, want %q", spanText, first+second)
 	}
 	// The copied quote keeps the break: read it from the database.
 	exact := eval[string](t, b, storedJS+`("annotations", `+jsString(spanID)+`).then(a => a ? a.target.exact : "")`)
@@ -209,7 +206,7 @@ func TestHighlightAcrossParagraphsAndOverlap(t *testing.T) {
 	b.waitFor(t, `!!document.querySelector("#hl-toolbar")`)
 	b.do(t, chromedp.Click(`#hl-toolbar .swatch-blue`))
 	b.waitFor(t, `document.querySelectorAll("article mark.hl-blue").length > 0`)
-	got = marks(t, b)
+	got := marks(t, b)
 	if len(got) != 2 {
 		t.Fatalf("marks after overlap: %v", got)
 	}
