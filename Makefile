@@ -55,6 +55,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzSearch$$' -fuzztime=$(FUZZTIME) ./app/anchor
 	$(GO) test -run='^$$' -fuzz='^FuzzFromW3C$$' -fuzztime=$(FUZZTIME) ./app/annotation
 	$(GO) test -run='^$$' -fuzz='^FuzzHTML$$' -fuzztime=$(FUZZTIME) ./app/note
+	$(GO) test -run='^$$' -fuzz='^FuzzPush$$' -fuzztime=$(FUZZTIME) ./app/sync
 
 ## bench: the performance figures, against references built in the same run
 bench: build

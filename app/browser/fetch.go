@@ -10,4 +10,7 @@ var ErrOffline = errors.New("browser: the server could not be reached")
 type Response struct {
 	Status int
 	Body   []byte
+	// RetryAfter is the answer's Retry-After header, "" when it has none:
+	// how long a busy or rate-limiting server asks to be left alone.
+	RetryAfter string
 }

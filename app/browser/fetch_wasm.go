@@ -32,6 +32,7 @@ func Fetch(ctx context.Context, method, url string, body []byte) (Response, erro
 	}
 
 	var status int
+	var retryAfter string
 	var onResp, onBody, onErr js.Func
 	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		msg := "unknown error"
@@ -45,11 +46,14 @@ func Fetch(ctx context.Context, method, url string, body []byte) (Response, erro
 		arr := js.Global().Get("Uint8Array").New(args[0])
 		b := make([]byte, arr.Get("length").Int())
 		js.CopyBytesToGo(b, arr)
-		done <- result{resp: Response{Status: status, Body: b}}
+		done <- result{resp: Response{Status: status, Body: b, RetryAfter: retryAfter}}
 		return nil
 	})
 	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		status = args[0].Get("status").Int()
+		if ra := args[0].Get("headers").Call("get", "Retry-After"); ra.Type() == js.TypeString {
+			retryAfter = ra.String()
+		}
 		args[0].Call("arrayBuffer").Call("then", onBody, onErr)
 		return nil
 	})

@@ -12,6 +12,12 @@ func OpenDB(ctx context.Context, name string, version int, stores []StoreSpec) (
 	return nil, ErrNoDB
 }
 
+// DeleteDB returns ErrNoDB outside a browser.
+func DeleteDB(ctx context.Context, name string) error { return ErrNoDB }
+
+// Close does nothing outside a browser.
+func (d *DB) Close() {}
+
 // Put returns ErrNoDB outside a browser.
 func (d *DB) Put(ctx context.Context, store string, records ...string) error { return ErrNoDB }
 
@@ -29,4 +35,9 @@ func (d *DB) Get(ctx context.Context, store, key string) (string, bool, error) {
 // All returns ErrNoDB outside a browser.
 func (d *DB) All(ctx context.Context, store, index, key string) (string, error) {
 	return "", ErrNoDB
+}
+
+// Update returns ErrNoDB outside a browser.
+func (d *DB) Update(ctx context.Context, stores []string, step func(got []string) ([]TxOp, error)) error {
+	return ErrNoDB
 }

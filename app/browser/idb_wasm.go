@@ -14,6 +14,9 @@ import (
 type DB struct {
 	db   js.Value
 	name string
+	// onVersion closes the connection when another page asks to upgrade
+	// or delete the database, which would otherwise wait for this page.
+	onVersion js.Func
 }
 
 // OpenDB opens (creating or upgrading) the named database at version,
@@ -54,7 +57,37 @@ func OpenDB(ctx context.Context, name string, version int, stores []StoreSpec) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoDB, err)
 	}
-	return &DB{db: res, name: name}, nil
+	d := &DB{db: res, name: name}
+	d.onVersion = js.FuncOf(func(js.Value, []js.Value) any {
+		d.db.Call("close")
+		Warn("the database " + name + " was closed for another page that upgrades or deletes it; reload to use it again")
+		return nil
+	})
+	res.Set("onversionchange", d.onVersion)
+	return d, nil
+}
+
+// Close closes the connection. Requests made after it fail.
+func (d *DB) Close() {
+	d.db.Set("onversionchange", js.Null())
+	d.db.Call("close")
+	d.onVersion.Release()
+}
+
+// DeleteDB deletes the named database and everything in it. Pages that
+// have it open are asked to close it (DB closes itself when asked); the
+// deletion waits for them.
+func DeleteDB(ctx context.Context, name string) error {
+	idb := js.Global().Get("indexedDB")
+	if !idb.Truthy() {
+		return ErrNoDB
+	}
+	var req js.Value
+	if err := catch(func() { req = idb.Call("deleteDatabase", name) }); err != nil {
+		return fmt.Errorf("delete database %s: %v", name, err)
+	}
+	_, err := await(ctx, req, "delete database "+name)
+	return err
 }
 
 // Put writes records, each a JSON object holding its key, into store in

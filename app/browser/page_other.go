@@ -46,3 +46,12 @@ func Cookie(name string) string { return "" }
 
 // SetCookie does nothing outside a browser.
 func SetCookie(name, value string, maxAge int) {}
+
+// Focus does nothing outside a browser.
+func Focus(sel string) {}
+
+// Reload does nothing outside a browser.
+func Reload() {}
+
+// Replace does nothing outside a browser.
+func Replace(url string) {}

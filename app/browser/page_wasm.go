@@ -170,3 +170,17 @@ func SetCookie(name, value string, maxAge int) {
 	}
 	js.Global().Get("document").Set("cookie", name+"="+value+"; Path=/; Max-Age="+strconv.Itoa(maxAge)+"; SameSite=Lax"+secure)
 }
+
+// Focus moves the focus to the first element matching sel.
+func Focus(sel string) {
+	if el := js.Global().Get("document").Call("querySelector", sel); el.Truthy() {
+		el.Call("focus")
+	}
+}
+
+// Reload loads the page again from the server.
+func Reload() { js.Global().Get("location").Call("reload") }
+
+// Replace loads the page at url in place of this one, with nothing of
+// this page kept in memory and no entry left in the history.
+func Replace(url string) { js.Global().Get("location").Call("replace", url) }

@@ -39,3 +39,13 @@ func savePosition(articleID string, p Position) {
 	b, _ := json.Marshal(Position{Block: p.Block, Frac: math.Round(p.Frac*1000) / 1000})
 	SetPref(positionKey(articleID), string(b))
 }
+
+// StorePosition keeps p as the reading position of the article, as if
+// the reader had stopped there on this device: one from another device.
+func StorePosition(articleID string, p Position) {
+	if p.Block < 0 || math.IsNaN(p.Frac) {
+		return
+	}
+	p.Frac = math.Max(0, math.Min(1, p.Frac))
+	savePosition(articleID, p)
+}

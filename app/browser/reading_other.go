@@ -3,7 +3,9 @@
 package browser
 
 // TrackReading does nothing outside a browser.
-func TrackReading(articleID, articleSel string) (stop func()) { return func() {} }
+func TrackReading(articleID, articleSel string, saved func(p Position, leaving bool)) (stop func()) {
+	return func() {}
+}
 
 // RestorePosition reports false outside a browser.
 func RestorePosition(articleID, articleSel string) bool { return false }

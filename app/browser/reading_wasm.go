@@ -15,8 +15,10 @@ const readingLine = 72
 // by articleSel, whose top-level blocks carry data-b. On every frame that
 // scrolled it sets the CSS variable --read (0 to 1) on <html> for the
 // progress bar, and shortly after scrolling stops it stores the reading
-// position of articleID. The returned function stops tracking.
-func TrackReading(articleID, articleSel string) (stop func()) {
+// position of articleID and calls saved with it (leaving is set when the
+// page is going away); saved must not block. The returned function stops
+// tracking.
+func TrackReading(articleID, articleSel string, saved func(p Position, leaving bool)) (stop func()) {
 	doc := js.Global().Get("document")
 	win := js.Global()
 	root := doc.Get("documentElement")
@@ -47,6 +49,7 @@ func TrackReading(articleID, articleSel string) (stop func()) {
 		saveTimer = js.Undefined()
 		if p, ok := currentPosition(doc, articleSel); ok {
 			savePosition(articleID, p)
+			saved(p, false)
 		}
 		return nil
 	})
@@ -69,6 +72,7 @@ func TrackReading(articleID, articleSel string) (stop func()) {
 	onHide = js.FuncOf(func(js.Value, []js.Value) any {
 		if p, ok := currentPosition(doc, articleSel); ok {
 			savePosition(articleID, p)
+			saved(p, true)
 		}
 		return nil
 	})

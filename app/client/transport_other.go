@@ -8,32 +8,48 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 )
 
 // maxAnswer bounds how much of an answer the native client reads.
 const maxAnswer = 64 << 20
 
-func defaultTransport(ctx context.Context, method, url string, body []byte) (int, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+// newTransport returns a net/http transport with its own cookie jar, so
+// the client keeps the session the server gives it, as a browser would.
+func newTransport() transport {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	return httpTransport(&http.Client{Jar: jar})
+}
+
+// NewWithHTTP returns a client for the server at base that sends its
+// requests through hc (its cookie jar holds the session).
+func NewWithHTTP(base string, hc *http.Client) *Client {
+	return &Client{base: base, send: httpTransport(hc)}
+}
+
+func httpTransport(hc *http.Client) transport {
+	return func(ctx context.Context, method, url string, body []byte) (reply, error) {
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, url, rd)
+		if err != nil {
+			return reply{}, err
+		}
+		req.Header.Set("Accept", "application/json")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return reply{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+		if err != nil {
+			return reply{}, fmt.Errorf("%w: read answer: %w", ErrUnreachable, err)
+		}
+		return reply{status: resp.StatusCode, body: b, retryAfter: resp.Header.Get("Retry-After")}, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return 0, nil, fmt.Errorf("read answer: %w", err)
-	}
-	return resp.StatusCode, b, nil
 }

@@ -10,13 +10,17 @@ import (
 	"margin/app/browser"
 )
 
-func defaultTransport(ctx context.Context, method, url string, body []byte) (int, []byte, error) {
+// newTransport returns the browser's fetch; the browser keeps the
+// session's cookie.
+func newTransport() transport { return fetch }
+
+func fetch(ctx context.Context, method, url string, body []byte) (reply, error) {
 	resp, err := browser.Fetch(ctx, method, url, body)
 	if errors.Is(err, browser.ErrOffline) {
-		return 0, nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		return reply{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	if err != nil {
-		return 0, nil, err
+		return reply{}, err
 	}
-	return resp.Status, resp.Body, nil
+	return reply{status: resp.Status, body: resp.Body, retryAfter: resp.RetryAfter}, nil
 }

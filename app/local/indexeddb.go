@@ -9,43 +9,43 @@ import (
 	"margin/app/browser"
 )
 
-// dbName and dbVersion name the browser database; raise the version when
-// the stores change.
-const (
-	dbName    = "margin"
-	dbVersion = 1
-)
+// dbVersion is the version of the browser databases' layout; raise it
+// when the stores change. Version 1 had annotations and articles only;
+// opening it at version 2 adds the other stores and keeps the records,
+// which the Store converts on first use.
+const dbVersion = 2
+
+// GuestDB is the database of a reader who is not signed in.
+const GuestDB = "margin"
+
+// UserDB returns the name of the database of a signed-in user.
+func UserDB(userID string) string { return "margin-u-" + userID }
+
+// specs lists the stores of a database.
+var specs = []browser.StoreSpec{
+	{Name: Annotations, KeyPath: "id", Indexes: []string{"article"}},
+	{Name: Articles, KeyPath: "id"},
+	{Name: storePositions, KeyPath: "id"},
+	{Name: storeSettings, KeyPath: "id"},
+	{Name: storePending, KeyPath: "id"},
+	{Name: storeMeta, KeyPath: "id"},
+	{Name: storeRejected, KeyPath: "id"},
+}
 
 // IndexedDB is the browser's Backend.
 type IndexedDB struct {
-	db *browser.DB
+	db   *browser.DB
+	name string
 }
 
-// OpenIndexedDB opens the site's database, creating its stores the first
-// time. Outside a browser it fails with browser.ErrNoDB.
-func OpenIndexedDB(ctx context.Context) (*IndexedDB, error) {
-	db, err := browser.OpenDB(ctx, dbName, dbVersion, []browser.StoreSpec{
-		{Name: Annotations, KeyPath: "id", Indexes: []string{"article"}},
-		{Name: Articles, KeyPath: "id"},
-	})
+// OpenIndexedDB opens the named database, creating or upgrading its
+// stores. Outside a browser it fails with browser.ErrNoDB.
+func OpenIndexedDB(ctx context.Context, name string) (*IndexedDB, error) {
+	db, err := browser.OpenDB(ctx, name, dbVersion, specs)
 	if err != nil {
 		return nil, fmt.Errorf("local: open the device's database: %w", err)
 	}
-	return &IndexedDB{db: db}, nil
-}
-
-// Put implements Backend.
-func (d *IndexedDB) Put(ctx context.Context, store string, records ...[]byte) error {
-	s := make([]string, len(records))
-	for i, r := range records {
-		s[i] = string(r)
-	}
-	return quota(d.db.Put(ctx, store, s...))
-}
-
-// Delete implements Backend.
-func (d *IndexedDB) Delete(ctx context.Context, store string, ids ...string) error {
-	return d.db.Delete(ctx, store, ids...)
+	return &IndexedDB{db: db, name: name}, nil
 }
 
 // All implements Backend. A record the browser returns that is not JSON
@@ -70,6 +70,37 @@ func (d *IndexedDB) Get(ctx context.Context, store, id string) (json.RawMessage,
 		return nil, err
 	}
 	return json.RawMessage(s), nil
+}
+
+// Update implements Backend.
+func (d *IndexedDB) Update(ctx context.Context, stores []string, step func(got []json.RawMessage) ([]Op, error)) error {
+	err := d.db.Update(ctx, stores, func(got []string) ([]browser.TxOp, error) {
+		var in []json.RawMessage
+		if got != nil {
+			in = make([]json.RawMessage, len(got))
+			for i, s := range got {
+				if s != "" {
+					in[i] = json.RawMessage(s)
+				}
+			}
+		}
+		ops, err := step(in)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]browser.TxOp, len(ops))
+		for i, op := range ops {
+			out[i] = browser.TxOp{Kind: browser.TxKind(op.Kind), Store: op.Store, Key: op.Key, Record: string(op.Record)}
+		}
+		return out, nil
+	})
+	return quota(err)
+}
+
+// Destroy implements Backend: it closes the database and deletes it.
+func (d *IndexedDB) Destroy(ctx context.Context) error {
+	d.db.Close()
+	return browser.DeleteDB(ctx, d.name)
 }
 
 // quota maps the browser's full-quota error to ErrQuota.

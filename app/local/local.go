@@ -1,8 +1,19 @@
-// Package local keeps the reader's annotations, and copies of the
-// articles they were made on, on this device: in IndexedDB in the browser,
-// in memory elsewhere. Everything is written here first, before any
-// network, so a mark survives a reload, a closed tab and a lost
-// connection.
+// Package local keeps the reader's objects on this device: annotations,
+// copies of the articles they were made on, reading positions and
+// settings. In the browser they live in IndexedDB, one database per
+// account (and one for a guest); elsewhere in memory. Everything is
+// written here first, before any network, so a mark survives a reload, a
+// closed tab and a lost connection.
+//
+// A Store is also the device's replica for sync (margin/app/sync): each
+// object is kept as the server's record with its per-field clocks, plus
+// the view the reader sees, which is that record with the edits not yet
+// on the server applied. A local edit is one transaction over the
+// object, the log of pending mutations and the replica's state: it takes
+// the next mutation id, logs the mutation and applies it to the view, so
+// two tabs never reuse an id and an edit is never half made. What the
+// server sends back is applied the same way (Pulled), in one transaction
+// per page, with the edits still pending applied again on top.
 //
 // Records carry a format version. A record this package cannot read (a
 // corrupt one, or one written by something else) is skipped with a
@@ -13,270 +24,279 @@ package local
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
+	"io"
+	"math"
 	"sync"
+	"time"
 
 	"margin/app/annotation"
-	"margin/app/article"
-	"margin/app/library"
-)
-
-// The backend's stores and the version of the records written to them.
-const (
-	Annotations   = "annotations"
-	Articles      = "articles"
-	recordVersion = 1
+	msync "margin/app/sync"
 )
 
 // ErrQuota reports that the device's storage is full: the change is kept
 // in memory until it can be written.
 var ErrQuota = errors.New("local: this device's storage is full")
 
+// ErrDeleted reports an edit of an annotation that is deleted, here or,
+// as this device has heard, on another device.
+var ErrDeleted = errors.New("local: this highlight was deleted")
+
 // Backend keeps JSON records in named stores, keyed by their "id" field;
 // the annotations store is also indexed by "article". The browser's is
 // IndexedDB; Memory serves tests and the server.
 type Backend interface {
-	// Put writes records into store atomically. A full quota is an error
-	// wrapping ErrQuota.
-	Put(ctx context.Context, store string, records ...[]byte) error
-	// Delete removes the records with the given ids.
-	Delete(ctx context.Context, store string, ids ...string) error
-	// All returns every record of store, or with field set only those
-	// whose field equals value.
+	// All returns every record of store, in key order, or with field set
+	// only those whose field equals value.
 	All(ctx context.Context, store, field, value string) ([]json.RawMessage, error)
 	// Get returns the record with the given id, or nil when there is none.
 	Get(ctx context.Context, store, id string) (json.RawMessage, error)
+	// Update runs one readwrite transaction over stores, in rounds: step
+	// is called with nil first and returns the round's requests; the
+	// writes are made and the reads awaited, and step is called again
+	// with the reads' results in order (OpGet: the record or nil;
+	// OpGetAll: a JSON array). The transaction commits after a round
+	// without reads. Readwrite transactions over overlapping stores run
+	// one at a time. All or nothing: an error from step aborts and is
+	// returned; a full quota is an error wrapping ErrQuota. step must not
+	// block: in the browser it runs inside IndexedDB's callbacks.
+	Update(ctx context.Context, stores []string, step func(got []json.RawMessage) ([]Op, error)) error
+	// Destroy deletes the database and everything in it.
+	Destroy(ctx context.Context) error
 }
 
-// Store is the device's copy of the reader's annotations and articles.
-// It is safe for concurrent use.
+// Store is the device's copy of the reader's objects and its replica for
+// sync. It is safe for concurrent use, and several Stores (in several
+// tabs) may share one database.
 type Store struct {
-	b    Backend
-	logf func(format string, args ...any)
+	b     Backend
+	logf  func(format string, args ...any)
+	clock *msync.Clock
+	now   func() time.Time
+	rand  io.Reader
 
-	// mu guards pending.
+	// mu guards the fields below.
 	mu sync.Mutex
-	// pending holds the annotations that could not be written for lack
+	// ready is set once the database is known to hold the replica's
+	// state and no records of an older format.
+	ready bool
+	// offset is the server offset this store last read from or wrote to
+	// the database, to notice when another tab learns a new one.
+	offset *int64
+	// waiting holds the annotations that could not be written for lack
 	// of room, by id.
-	pending map[string]*annotation.Annotation
+	waiting map[string]*annotation.Annotation
+	// onEdit is called after each local edit is stored.
+	onEdit func()
 }
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock makes the store read the time from now, for tests.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithRand makes the store draw client ids from r, for tests.
+func WithRand(r io.Reader) Option { return func(s *Store) { s.rand = r } }
 
 // New returns a store over b; logf receives warnings about records it
-// skips.
-func New(b Backend, logf func(format string, args ...any)) *Store {
-	if logf == nil {
-		logf = func(string, ...any) {}
+// skips. They are warnings, not failures: errors among their arguments
+// are passed as text, so that a logger that raises the level of messages
+// holding errors (go-app's does) does not.
+func New(b Backend, logf func(format string, args ...any), opts ...Option) *Store {
+	warn := func(string, ...any) {}
+	if logf != nil {
+		warn = func(format string, args ...any) {
+			for i, a := range args {
+				if err, ok := a.(error); ok {
+					args[i] = err.Error()
+				}
+			}
+			logf(format, args...)
+		}
 	}
-	return &Store{b: b, logf: logf, pending: map[string]*annotation.Annotation{}}
-}
-
-// annotationRecord is an annotation as stored: the annotation's fields
-// plus the record's version.
-type annotationRecord struct {
-	V int `json:"v"`
-	annotation.Annotation
-}
-
-// articleRecord is an article as stored.
-type articleRecord struct {
-	V       int              `json:"v"`
-	ID      string           `json:"id"`
-	Article *article.Article `json:"article"`
-}
-
-// Annotations returns the annotations made on the article with the given
-// id, oldest first.
-func (s *Store) Annotations(ctx context.Context, articleID string) ([]annotation.Annotation, error) {
-	raw, err := s.b.All(ctx, Annotations, "article", articleID)
-	if err != nil {
-		return nil, fmt.Errorf("local: annotations of %s: %w", articleID, err)
+	s := &Store{b: b, logf: warn, now: time.Now, rand: rand.Reader, waiting: map[string]*annotation.Annotation{}}
+	for _, o := range opts {
+		o(s)
 	}
-	return s.decode(raw, func(a *annotation.Annotation) bool { return a.Article == articleID }), nil
+	s.clock = msync.NewClock(s.now, 0)
+	return s
 }
 
-// AllAnnotations returns every annotation on this device, newest first.
-func (s *Store) AllAnnotations(ctx context.Context) ([]annotation.Annotation, error) {
-	raw, err := s.b.All(ctx, Annotations, "", "")
-	if err != nil {
-		return nil, fmt.Errorf("local: annotations: %w", err)
-	}
-	out := s.decode(raw, func(*annotation.Annotation) bool { return true })
-	slices.Reverse(out)
-	return out, nil
-}
+// Clock returns the clock that stamps this store's edits. The sync engine
+// teaches it the server's time.
+func (s *Store) Clock() *msync.Clock { return s.clock }
 
-// decode reads records, skipping those it cannot read, overlays the
-// pending changes that keep must accept, and sorts oldest first.
-func (s *Store) decode(raw []json.RawMessage, keep func(*annotation.Annotation) bool) []annotation.Annotation {
-	out := make([]annotation.Annotation, 0, len(raw))
+// OnEdit sets f to be called after each local edit is stored, so the sync
+// engine can push it soon.
+func (s *Store) OnEdit(f func()) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range raw {
-		var rec annotationRecord
-		if err := json.Unmarshal(r, &rec); err != nil || rec.V != recordVersion {
-			s.logf("local: skipping an annotation record that cannot be read (version %d): %v", rec.V, err)
-			continue
-		}
-		if err := annotation.Validate(&rec.Annotation); err != nil {
-			s.logf("local: skipping annotation %q: %v", rec.ID, err)
-			continue
-		}
-		if _, ok := s.pending[rec.ID]; ok {
-			continue // the pending version is newer
-		}
-		out = append(out, rec.Annotation)
-	}
-	for _, a := range s.pending {
-		if a != nil && keep(a) {
-			out = append(out, *a)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Created.Equal(out[j].Created) {
-			return out[i].Created.Before(out[j].Created)
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
-}
-
-// PutAnnotation validates a and writes it. When the device is full it
-// keeps a in memory, where reads still find it, and returns an error
-// wrapping ErrQuota; the next write that finds room writes it too, as
-// Flush does.
-func (s *Store) PutAnnotation(ctx context.Context, a annotation.Annotation) error {
-	if err := annotation.Validate(&a); err != nil {
-		return fmt.Errorf("local: %w", err)
-	}
-	if err := s.write(ctx, a); err != nil {
-		return err
-	}
-	// There was room for this one: try those still waiting, too.
-	for _, w := range s.waiting() {
-		if s.write(ctx, w) != nil {
-			break
-		}
-	}
-	return nil
-}
-
-// write stores a, keeping it in memory when the device is full.
-func (s *Store) write(ctx context.Context, a annotation.Annotation) error {
-	rec, err := json.Marshal(annotationRecord{V: recordVersion, Annotation: a})
-	if err != nil {
-		return fmt.Errorf("local: encode annotation %s: %w", a.ID, err)
-	}
-	err = s.b.Put(ctx, Annotations, rec)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err != nil {
-		if errors.Is(err, ErrQuota) {
-			s.pending[a.ID] = &a
-		}
-		return fmt.Errorf("local: save annotation %s: %w", a.ID, err)
-	}
-	if p := s.pending[a.ID]; p != nil && !p.Modified.After(a.Modified) {
-		delete(s.pending, a.ID)
-	}
-	return nil
-}
-
-// waiting returns the annotations kept in memory for lack of room.
-func (s *Store) waiting() []annotation.Annotation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]annotation.Annotation, 0, len(s.pending))
-	for _, a := range s.pending {
-		out = append(out, *a)
-	}
-	return out
-}
-
-// DeleteAnnotation removes the annotation with the given id.
-func (s *Store) DeleteAnnotation(ctx context.Context, id string) error {
-	s.mu.Lock()
-	delete(s.pending, id)
+	s.onEdit = f
 	s.mu.Unlock()
-	if err := s.b.Delete(ctx, Annotations, id); err != nil {
-		return fmt.Errorf("local: delete annotation %s: %w", id, err)
-	}
-	return nil
 }
 
-// Pending returns how many annotations wait in memory for room.
-func (s *Store) Pending() int {
+// edited calls the OnEdit function.
+func (s *Store) edited() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.pending)
+	f := s.onEdit
+	s.mu.Unlock()
+	if f != nil {
+		f()
+	}
 }
 
-// Flush tries again to write the annotations waiting in memory.
-func (s *Store) Flush(ctx context.Context) error {
-	for _, a := range s.waiting() {
-		if err := s.write(ctx, a); err != nil {
+// prepare makes sure the database holds the replica's state and no
+// records of version 1, converting them in one transaction the first time.
+func (s *Store) prepare(ctx context.Context) error {
+	s.mu.Lock()
+	done := s.ready
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
+	err := s.update(ctx, allStores, func(t *tx) error {
+		raw, err := t.get(storeMeta, metaKey)
+		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// PutArticle keeps a copy of a, so it opens without the network.
-func (s *Store) PutArticle(ctx context.Context, a *article.Article) error {
-	rec, err := json.Marshal(articleRecord{V: recordVersion, ID: a.ID, Article: a})
-	if err != nil {
-		return fmt.Errorf("local: encode article %s: %w", a.ID, err)
-	}
-	if err := s.b.Put(ctx, Articles, rec); err != nil {
-		return fmt.Errorf("local: save article %s: %w", a.ID, err)
-	}
-	return nil
-}
-
-// Article returns the copy of the article with the given id, or an error
-// wrapping library.ErrNotFound when this device has none.
-func (s *Store) Article(ctx context.Context, id string) (*article.Article, error) {
-	raw, err := s.b.Get(ctx, Articles, id)
-	if err != nil {
-		return nil, fmt.Errorf("local: article %s: %w", id, err)
-	}
-	if raw == nil {
-		return nil, fmt.Errorf("local: article %s: %w", id, library.ErrNotFound)
-	}
-	var rec articleRecord
-	if err := json.Unmarshal(raw, &rec); err != nil || rec.V != recordVersion || rec.Article == nil {
-		s.logf("local: the copy of article %q cannot be read: %v", id, err)
-		return nil, fmt.Errorf("local: article %s: %w", id, library.ErrNotFound)
-	}
-	rec.Article.ID = rec.ID
-	return rec.Article, nil
-}
-
-// Titles returns the titles of the articles kept on this device, by id.
-func (s *Store) Titles(ctx context.Context) (map[string]string, error) {
-	raw, err := s.b.All(ctx, Articles, "", "")
-	if err != nil {
-		return nil, fmt.Errorf("local: articles: %w", err)
-	}
-	out := make(map[string]string, len(raw))
-	for _, r := range raw {
-		var rec struct {
-			V       int    `json:"v"`
-			ID      string `json:"id"`
-			Article struct {
-				Meta struct {
-					Title string `json:"title"`
-				} `json:"meta"`
-			} `json:"article"`
+		if raw != nil {
+			var m meta
+			if json.Unmarshal(raw, &m) == nil && m.V == recordVersion && msync.ValidClientID(m.ClientID) {
+				return nil
+			}
+			s.logf("local: the replica's state cannot be read; starting it again: %s", raw)
 		}
-		if err := json.Unmarshal(r, &rec); err != nil || rec.V != recordVersion {
-			s.logf("local: skipping an article record that cannot be read: %v", err)
+		return s.start(t)
+	})
+	if err != nil {
+		return fmt.Errorf("local: prepare the database: %w", err)
+	}
+	s.mu.Lock()
+	s.ready = true
+	s.mu.Unlock()
+	return nil
+}
+
+// start makes the replica's state in a database that has none: a new
+// client id, the mutations still pending (if the state was lost)
+// renumbered from 1, and the records of version 1 converted, each with a
+// mutation that creates it.
+func (s *Store) start(t *tx) error {
+	t.needAll(storePending, Annotations, Articles)
+	id, err := newClientID(s.rand)
+	if err != nil {
+		return err
+	}
+	me := &meta{ID: metaKey, ClientID: id, Next: 1}
+	if err := s.renumber(t, me, 0); err != nil {
+		return err
+	}
+	anns, err := t.all(Annotations)
+	if err != nil {
+		return err
+	}
+	arts, err := t.all(Articles)
+	if err != nil {
+		return err
+	}
+	for _, raw := range anns {
+		var old v1Annotation
+		if json.Unmarshal(raw, &old) != nil || old.V != 1 || annotation.Validate(&old.Annotation) != nil {
+			continue // left in place; reads warn about it
+		}
+		m := msync.Mutation{Op: msync.OpUpsert, Kind: msync.KindAnnotation, Object: old.ID, Fields: msync.AnnotationFields(&old.Annotation, nil)}
+		s.clock.Observe(msync.At(old.Modified))
+		if err := s.log(t, me, &object{ID: old.ID}, m); err != nil {
+			s.logf("local: annotation %q is kept as it was: %v", old.ID, err)
+		}
+	}
+	for _, raw := range arts {
+		var old v1Article
+		if json.Unmarshal(raw, &old) != nil || old.V != 1 || old.Article == nil {
 			continue
 		}
-		out[rec.ID] = rec.Article.Meta.Title
+		old.Article.ID = old.ID
+		doc, err := json.Marshal(old.Article)
+		if err != nil {
+			continue
+		}
+		m := msync.Mutation{Op: msync.OpUpsert, Kind: msync.KindArticle, Object: old.ID, Fields: map[string]json.RawMessage{"doc": doc}}
+		if err := s.log(t, me, &object{ID: old.ID}, m); err != nil {
+			s.logf("local: article %q is kept as it was: %v", old.ID, err)
+		}
 	}
-	return out, nil
+	return s.saveMeta(t, me)
+}
+
+// loadMeta reads the replica's state, making a new one if there is none
+// (the database was cleared since this store prepared it).
+func (s *Store) loadMeta(t *tx) (*meta, error) {
+	raw, err := t.get(storeMeta, metaKey)
+	if err != nil {
+		return nil, err
+	}
+	var me meta
+	if raw == nil || json.Unmarshal(raw, &me) != nil || me.V != recordVersion || !msync.ValidClientID(me.ClientID) {
+		id, err := newClientID(s.rand)
+		if err != nil {
+			return nil, err
+		}
+		me = meta{ID: metaKey, ClientID: id, Next: 1}
+		// Pending mutations cannot outlive their state; if some did,
+		// they go out under the new id.
+		if err := s.renumber(t, &me, 0); err != nil {
+			return nil, err
+		}
+	}
+	s.syncClock(&me)
+	return &me, nil
+}
+
+// syncClock takes the server's offset when another tab learned a newer
+// one, and moves the clock past the last value any tab stamped; once the
+// server's time is known, not beyond what the server would clamp it to:
+// a value stamped before the device learned that its clock runs ahead
+// must not pull every later one ahead too.
+func (s *Store) syncClock(me *meta) {
+	s.mu.Lock()
+	if me.Offset != nil && (s.offset == nil || *s.offset != *me.Offset) {
+		off := *me.Offset
+		s.offset = &off
+		s.clock.Learn(s.now().UnixMilli()+off, 0)
+	}
+	learned := s.offset != nil
+	s.mu.Unlock()
+	h := me.HLC
+	if off := s.clock.Offset(); learned || off != 0 {
+		limit, _ := msync.Clamp(msync.HLC(math.MaxInt64), s.now().Add(off))
+		h = min(h, limit)
+	}
+	s.clock.Observe(h)
+}
+
+// putMeta writes the replica's state, with the clock's.
+func putMeta(t *tx, me *meta) error {
+	me.V, me.ID = recordVersion, metaKey
+	b, err := json.Marshal(me)
+	if err != nil {
+		return err
+	}
+	t.put(storeMeta, metaKey, b)
+	return nil
+}
+
+// saveMeta writes me with this store's clock.
+func (s *Store) saveMeta(t *tx, me *meta) error {
+	me.HLC = s.clock.Last()
+	off := s.clock.Offset().Milliseconds()
+	s.mu.Lock()
+	if s.offset != nil || off != 0 {
+		me.Offset = &off
+		s.offset = &off
+	}
+	s.mu.Unlock()
+	return putMeta(t, me)
 }

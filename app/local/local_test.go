@@ -96,7 +96,7 @@ func TestCorruptAndForeignRecordsSkipped(t *testing.T) {
 	for id, rec := range map[string]string{
 		"bad-json":    `{"v":1,"id":"bad-json","article":"art1",`,
 		"old-version": `{"v":0,"id":"old-version","article":"art1"}`,
-		"future":      `{"v":2,"id":"future","article":"art1"}`,
+		"future":      `{"v":3,"id":"future","article":"art1"}`,
 		"foreign":     `{"id":"foreign","article":"art1","text":"someone else's"}`,
 		"invalid":     `{"v":1,"id":"invalid","article":"art1","target":{"exact":"","start":5,"end":1},"color":"red"}`,
 		"not-object":  `["v",1]`,
@@ -125,33 +125,37 @@ func TestCorruptAndForeignRecordsSkipped(t *testing.T) {
 
 func TestFullQuotaKeepsInMemory(t *testing.T) {
 	ctx := context.Background()
-	m := &Memory{Limit: 300}
+	m := &Memory{}
 	s := New(m, t.Logf)
 	first := sample("art1", 1)
 	if err := s.PutAnnotation(ctx, first); err != nil {
 		t.Fatal(err)
 	}
+	m.Limit = m.Size() + 300 // less than another annotation and its change take
 	second := sample("art1", 2)
 	second.Note = strings.Repeat("note ", 40)
 	err := s.PutAnnotation(ctx, second)
 	if !IsQuota(err) {
 		t.Fatalf("over the quota: %v", err)
 	}
-	if s.Pending() != 1 {
-		t.Fatalf("pending %d", s.Pending())
+	if s.Waiting() != 1 {
+		t.Fatalf("waiting %d", s.Waiting())
+	}
+	if n, _ := s.Pending(ctx); n != 1 {
+		t.Fatalf("%d changes logged, want the first only", n)
 	}
 	// Reads still see it.
 	got, _ := s.Annotations(ctx, "art1")
-	if len(got) != 2 || got[1].ID != second.ID {
-		t.Fatalf("reads miss the pending annotation: %+v", got)
+	if len(got) != 2 || got[1].ID != second.ID || got[1].Note != second.Note {
+		t.Fatalf("reads miss the waiting annotation: %+v", got)
 	}
 	// Room again: the next write takes the waiting one along.
 	m.Limit = 0
 	if err := s.PutAnnotation(ctx, sample("art1", 3)); err != nil {
 		t.Fatal(err)
 	}
-	if s.Pending() != 0 {
-		t.Errorf("still pending after the next write")
+	if s.Waiting() != 0 {
+		t.Errorf("still waiting after the next write")
 	}
 	if err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
@@ -159,6 +163,9 @@ func TestFullQuotaKeepsInMemory(t *testing.T) {
 	fresh := New(m, t.Logf)
 	if got, _ := fresh.Annotations(ctx, "art1"); len(got) != 3 {
 		t.Errorf("after flush the database holds %d", len(got))
+	}
+	if n, _ := fresh.Pending(ctx); n != 3 {
+		t.Errorf("%d changes logged, want 3", n)
 	}
 }
 
@@ -185,9 +192,31 @@ func TestArticleCopies(t *testing.T) {
 	if _, err := s.Article(ctx, "missing"); !errors.Is(err, library.ErrNotFound) {
 		t.Errorf("missing article: %v", err)
 	}
-	m.PutRaw(Articles, "broken", []byte(`{"v":1,"id":"broken","article":{"blocks":"nope"}}`))
-	if _, err := s.Article(ctx, "broken"); !errors.Is(err, library.ErrNotFound) {
-		t.Errorf("broken copy: %v", err)
+	for id, rec := range map[string]string{
+		"broken":  `{"v":1,"id":"broken","article":{"blocks":"nope"}}`,
+		"broken2": `{"v":2,"id":"broken2","view":{"kind":"article","id":"broken2","fields":{"doc":{"value":{"blocks":"nope"}}}}}`,
+		"noview":  `{"v":2,"id":"noview"}`,
+	} {
+		m.PutRaw(Articles, id, []byte(rec))
+		if _, err := s.Article(ctx, id); !errors.Is(err, library.ErrNotFound) {
+			t.Errorf("%s copy: %v", id, err)
+		}
+	}
+	// The same article again logs nothing; a changed one does.
+	before, _ := s.Pending(ctx)
+	if err := s.PutArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Pending(ctx); n != before {
+		t.Errorf("putting the same article again logged a change")
+	}
+	b, _ := article.FromText("First paragraph, edited.\n\nSecond one.")
+	b.ID, b.Meta.Title = "abc", "A title"
+	if err := s.PutArticle(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Pending(ctx); n != before+1 {
+		t.Errorf("a changed article logged %d changes", n-before)
 	}
 	titles, err := s.Titles(ctx)
 	if err != nil || titles["abc"] != "A title" {

@@ -11,6 +11,14 @@
 // are sticky: once an object is deleted, an edit arriving for it is
 // refused and its content kept as a revision.
 //
+// The client side: an Engine keeps a Replica (the device's database,
+// margin/app/local) in sync through a Transport (margin/app/client). It
+// pushes the replica's pending mutations in order, in batches, soon after
+// each edit; it pulls on the server's nudges, after each push and every
+// minute while the page is visible; it backs off exponentially, with
+// jitter, while the server cannot be reached; and it reports a Status the
+// reader can read ("3 changes not yet synced").
+//
 // The package name shadows the standard library's sync inside importers;
 // they import it as "margin/app/sync" and name the standard one when they
 // need both.

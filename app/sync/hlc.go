@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"math"
 	gosync "sync"
 	"time"
 )
@@ -87,14 +88,23 @@ func (c *Clock) Last() HLC {
 }
 
 // Learn sets the clock's offset from the server's time, serverMs, read
-// from an answer that took rtt to arrive.
+// from an answer that took rtt to arrive. It also brings the clock back
+// within MaxSkew of the server's time if it ran further ahead (a device
+// whose clock was wrong before it first heard from the server): the
+// server clamps such values anyway, and without this every later value
+// would follow the wrong one and be clamped too.
 func (c *Clock) Learn(serverMs int64, rtt time.Duration) {
 	if serverMs <= 0 {
 		return
 	}
 	local := c.now().Add(-rtt / 2)
+	server := time.UnixMilli(serverMs)
+	limit, _ := Clamp(HLC(math.MaxInt64), server)
 	c.mu.Lock()
-	c.offset = time.UnixMilli(serverMs).Sub(local)
+	c.offset = server.Sub(local)
+	if c.last > limit {
+		c.last = limit
+	}
 	c.mu.Unlock()
 }
 

@@ -46,7 +46,8 @@ func newer(h HLC, by string, than HLC, thanBy string) bool {
 // edits use it, so a device shows what the server will hold.
 //
 // The rule, field by field: a value set by a greater (HLC, client) wins,
-// and the other is returned as a revision. A delete keeps the object as
+// and the other is returned as a revision; of two values one client set
+// with the same HLC, the one applied later wins. A delete keeps the object as
 // a tombstone whose fields go to revisions; an upsert of a deleted object
 // is rejected and its fields go to revisions too. The caller clamps m.HLC
 // and validates m first; Version and Created are the caller's to set.
@@ -99,8 +100,16 @@ func Apply(cur *Record, m Mutation, by string) (Record, Outcome) {
 			if !bytes.Equal(old.Value, v) {
 				out.Revisions = append(out.Revisions, Revision{Field: name, Value: old.Value, HLC: old.HLC, By: old.By, Reason: RevisionOverwritten})
 			}
-		case old.HLC == m.HLC && old.By == by:
+		case old.HLC == m.HLC && old.By == by && bytes.Equal(old.Value, v):
 			// The same edit again: nothing to do.
+		case old.HLC == m.HLC && old.By == by:
+			// A later edit by the same client with the same clock: the
+			// server clamps a fast clock to one value, so two edits sent
+			// together can share it. The client's edits arrive in the
+			// order it made them, so the later one wins.
+			r.Fields[name] = Field{Value: v, HLC: m.HLC, By: by}
+			out.Changed = true
+			out.Revisions = append(out.Revisions, Revision{Field: name, Value: old.Value, HLC: old.HLC, By: old.By, Reason: RevisionOverwritten})
 		default:
 			if !bytes.Equal(old.Value, v) {
 				out.Revisions = append(out.Revisions, Revision{Field: name, Value: v, HLC: m.HLC, By: by, Reason: RevisionLost})

@@ -96,7 +96,7 @@ func (r *Reader) startAnnotating(ctx app.Context) {
 			return
 		}
 		ctx.Dispatch(func(ctx app.Context) {
-			if c.Article == r.id {
+			if c.Article == r.id || c.Article == "" {
 				r.loadAnnotations(ctx)
 			}
 		})

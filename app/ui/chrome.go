@@ -1,15 +1,19 @@
 package ui
 
 import (
+	"context"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"margin/app/browser"
+	"margin/app/local"
 )
 
-// topBar is the bar above every page: the way home, the reading settings
-// and the theme toggle. Everything it shows before the WASM runs is the
-// same on the server and in the browser; which theme icon shows is decided
-// by the stylesheet from data-theme, not by the render.
+// topBar is the bar above every page: the way home, the sync status, the
+// reading settings and the theme toggle. Everything it shows before the
+// WASM runs is the same on the server and in the browser; which theme
+// icon shows is decided by the stylesheet from data-theme, not by the
+// render. The sync status shows once the page is painted.
 type topBar struct {
 	app.Compo
 
@@ -20,9 +24,16 @@ type topBar struct {
 	Panel bool
 	Count int
 
+	dev *Device // nil on the server
+
 	open    bool
 	prefs   prefs
 	overlap string // "merge" or "" (keep both), see prefOverlap
+
+	status    SyncStatus
+	announced string // the settled status, for screen readers
+	lost      []local.Rejection
+	stops     []func()
 }
 
 func (b *topBar) OnMount(ctx app.Context) {
@@ -30,6 +41,58 @@ func (b *topBar) OnMount(ctx app.Context) {
 	// A page from the offline cache was written with the preferences of
 	// its day; the cookie has today's.
 	b.prefs.apply()
+	if b.dev == nil {
+		return
+	}
+	// The status, and the device's work with the server, wait for the
+	// page to be painted.
+	dev := b.dev
+	browser.AfterPaint(func() {
+		ctx.Dispatch(func(ctx app.Context) {
+			if !b.Mounted() || b.stops != nil {
+				return
+			}
+			b.stops = append(b.stops,
+				dev.Subscribe(func(s SyncStatus) {
+					ctx.Dispatch(func(app.Context) { b.showStatus(s) })
+				}),
+				dev.SubscribeLost(func(lost []local.Rejection) {
+					ctx.Dispatch(func(app.Context) { b.lost = lost })
+				}),
+			)
+		})
+		dev.Start()
+	})
+}
+
+func (b *topBar) OnDismount() {
+	for _, stop := range b.stops {
+		stop()
+	}
+	b.stops = nil
+}
+
+// restore restores (or, with dismiss, lets go) a highlight deleted on
+// another device while it was edited here.
+func (b *topBar) restore(id string, dismiss bool) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		dev := b.dev
+		ctx.Async(func() {
+			c, cancel := context.WithTimeout(ctx, loadTimeout)
+			defer cancel()
+			if err := dev.Restore(c, id, dismiss); err != nil {
+				app.Logf("ui: restoring highlight %s: %v", id, err)
+			}
+		})
+	}
+}
+
+// showStatus shows s, and announces it when it is worth announcing.
+func (b *topBar) showStatus(s SyncStatus) {
+	b.status = s
+	if s.settled() {
+		b.announced = s.Label()
+	}
 }
 
 func (b *topBar) Render() app.UI {
@@ -41,6 +104,7 @@ func (b *topBar) Render() app.UI {
 				app.Span().Class("brand-name").Text("Margin"),
 			),
 			app.Div().Class("topbar-actions").Body(
+				renderStatus(b.status, b.announced),
 				app.If(b.Panel, func() app.UI {
 					label := "Highlights in this article"
 					return app.Button().
@@ -78,6 +142,7 @@ func (b *topBar) Render() app.UI {
 			),
 		),
 		app.If(b.open, b.renderSettings),
+		renderLost(b.lost, b.restore),
 	)
 }
 
@@ -155,26 +220,33 @@ func (b *topBar) toggleTheme(ctx app.Context, e app.Event) {
 	} else {
 		b.prefs.theme = "dark"
 	}
-	b.prefs.save()
+	b.save(ctx, "theme")
 }
 
 func (b *topBar) setTheme(theme string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		b.prefs.theme = theme
-		b.prefs.save()
+		b.save(ctx, "theme")
 	}
 }
 
 func (b *topBar) setFont(font string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		b.prefs.font = font
-		b.prefs.save()
+		b.save(ctx, "font")
 	}
 }
 
 func (b *topBar) resize(delta int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		b.prefs.size = max(minSize, min(maxSize, b.prefs.size+delta))
-		b.prefs.save()
+		b.save(ctx, "size")
 	}
+}
+
+// save keeps the preferences and records the one named changed, so it
+// syncs to the reader's other devices.
+func (b *topBar) save(ctx app.Context, changed string) {
+	b.prefs.save()
+	saveSetting(ctx, b.dev, changed, b.prefs.setting(changed))
 }

@@ -22,6 +22,7 @@ type Highlights struct {
 	app.Compo
 
 	notes  Notes
+	dev    *Device // nil on the server
 	status status
 	list   []annotation.Annotation
 	titles map[string]string
@@ -118,7 +119,7 @@ func (h *Highlights) Render() app.UI {
 	}
 	tags := h.tags()
 	return app.Div().Class("page page-highlights").Body(
-		&topBar{Back: true},
+		&topBar{Back: true, dev: h.dev},
 		app.Main().Class("highlights").ID("main").Body(
 			app.H1().Class("library-title").Text("Highlights"),
 			app.Div().Class("filters highlights-filters").Body(

@@ -19,6 +19,7 @@ type Library struct {
 	app.Compo
 
 	src    library.Source
+	dev    *Device // nil on the server
 	status status
 	items  []library.Summary
 }
@@ -79,7 +80,7 @@ func (l *Library) settle(items []library.Summary, err error) ([]library.Summary,
 
 func (l *Library) Render() app.UI {
 	return app.Div().Class("page page-library").Body(
-		&topBar{},
+		&topBar{dev: l.dev},
 		app.Main().Class("library").ID("main").Body(
 			app.H1().Class("library-title").Text("Library"),
 			l.renderList(),

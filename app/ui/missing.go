@@ -10,6 +10,8 @@ import (
 // sends it with status 404.
 type Missing struct {
 	app.Compo
+
+	dev *Device // nil on the server
 }
 
 func (m *Missing) OnNav(ctx app.Context) {
@@ -23,7 +25,7 @@ func (m *Missing) OnMount(ctx app.Context) { browser.Mark("margin-mounted") }
 
 func (m *Missing) Render() app.UI {
 	return app.Div().Class("page page-missing").Body(
-		&topBar{Back: true},
+		&topBar{Back: true, dev: m.dev},
 		app.Main().Class("reader").ID("main").Body(
 			app.Div().Class("missing").Body(
 				app.H1().Text("There is no page at this address."),

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
 	"margin/app/annotation"
 	"margin/app/article"
 	"margin/app/browser"
@@ -34,7 +36,8 @@ type Notes interface {
 // that annotations changed.
 const notesChannel = "margin-annotations"
 
-// notesChange is a message on notesChannel.
+// notesChange is a message on notesChannel. An empty Article means any
+// article may have changed (another account's copy, a pull).
 type notesChange struct {
 	Article string `json:"article"`
 	ID      string `json:"id"`
@@ -63,6 +66,15 @@ func currentColor() annotation.Color {
 		}
 	}
 	return annotation.Yellow
+}
+
+// setColor makes c the colour new highlights get, on every device.
+func (r *Reader) setColor(ctx app.Context, c annotation.Color) {
+	if browser.Pref(prefColor) == string(c) {
+		return
+	}
+	browser.SetPref(prefColor, string(c))
+	saveSetting(ctx, r.dev, settingColor, string(c))
 }
 
 // colorName is a colour as the reader reads it.

@@ -31,7 +31,7 @@ func (r *Reader) renderToolbar() app.UI {
 					Aria("pressed", c == cur).
 					DataSet("color", string(c)).
 					OnClick(func(ctx app.Context, e app.Event) {
-						browser.SetPref(prefColor, string(c))
+						r.setColor(ctx, c)
 						r.highlight(ctx, c, false)
 					}, app.EventScope(string(c)))
 			}),
@@ -118,7 +118,7 @@ func (r *Reader) renderPopover() app.UI {
 						Aria("pressed", c == p.a.Color).
 						DataSet("color", string(c)).
 						OnClick(func(ctx app.Context, e app.Event) {
-							browser.SetPref(prefColor, string(c))
+							r.setColor(ctx, c)
 							r.update(ctx, id, func(a *annotation.Annotation) { a.Color = c })
 						}, app.EventScope(id+string(c)))
 				}),

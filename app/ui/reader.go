@@ -35,7 +35,8 @@ type Reader struct {
 	app.Compo
 
 	src   library.Source
-	notes Notes // nil on the server, which prerenders no annotations
+	notes Notes   // nil on the server, which prerenders no annotations
+	dev   *Device // the same, with the account; nil on the server
 	// at overrides the page address; tests set it.
 	at string
 
@@ -251,7 +252,7 @@ func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	case !pageLoad:
 		browser.ScrollToTop()
 	}
-	r.stopTracking = browser.TrackReading(r.id, articleSel)
+	r.stopTracking = browser.TrackReading(r.id, articleSel, positionRecorder(r.dev, r.id))
 	browser.MarkAfterPaint("margin-article-painted")
 	if r.knownTags == nil {
 		// Only for suggestions: read once the article is on screen.
@@ -332,7 +333,7 @@ func (r *Reader) Render() app.UI {
 		page += " with-panel"
 	}
 	return app.Div().Class(page).Body(
-		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list)},
+		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list), dev: r.dev},
 		app.Div().Class("progress").Aria("hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class("reader").ID("main").Body(r.renderContent()),
 		app.If(r.ann.selOn && r.ann.pop == "", r.renderToolbar),

@@ -12,16 +12,21 @@ import (
 var articlePath = regexp.MustCompile(`^/a/([A-Za-z0-9_-]{1,64})$`)
 
 // Register routes Margin's pages, each reading its data from src, and the
-// reader's annotations from notes (nil on the server, which prerenders
-// pages without them). The server and the WASM call it alike: go-app
-// answers 404 for paths the server has no route for.
-func Register(src library.Source, notes Notes) {
-	app.Route("/", func() app.Composer { return &Library{src: src} })
-	app.RouteWithRegexp(articlePath.String(), func() app.Composer { return &Reader{src: src, notes: notes} })
-	app.Route(highlightsPath, func() app.Composer { return &Highlights{notes: notes} })
+// reader's annotations and account from dev (nil on the server, which
+// prerenders pages without them). The server and the WASM call it alike:
+// go-app answers 404 for paths the server has no route for.
+func Register(src library.Source, dev *Device) {
+	var notes Notes
+	if dev != nil {
+		notes = dev
+	}
+	app.Route("/", func() app.Composer { return &Library{src: src, dev: dev} })
+	app.RouteWithRegexp(articlePath.String(), func() app.Composer { return &Reader{src: src, notes: notes, dev: dev} })
+	app.Route(highlightsPath, func() app.Composer { return &Highlights{notes: notes, dev: dev} })
+	app.Route(accountPath, func() app.Composer { return &Account{dev: dev} })
 	// Everything else gets Margin's own not-found page; the server sends it
 	// with status 404 (see Known).
-	app.RouteWithRegexp(`^/`, func() app.Composer { return &Missing{} })
+	app.RouteWithRegexp(`^/`, func() app.Composer { return &Missing{dev: dev} })
 }
 
 // ArticleID returns the article id in a reader address.
@@ -36,7 +41,7 @@ func ArticleID(path string) (string, bool) {
 // Known reports whether path is one of the app's pages rather than the
 // not-found page.
 func Known(path string) bool {
-	if path == "/" || path == highlightsPath {
+	if path == "/" || path == highlightsPath || path == accountPath {
 		return true
 	}
 	_, ok := ArticleID(path)

@@ -163,6 +163,8 @@ func TestRoutes(t *testing.T) {
 		{"/a/<script>", "", false},
 		{"/a/" + strings.Repeat("x", 65), "", false},
 		{"/settings", "", false},
+		{"/account", "", true},
+		{"/account/", "", false},
 	} {
 		id, ok := ArticleID(tc.path)
 		if id != tc.id || ok != (tc.id != "") {

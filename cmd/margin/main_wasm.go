@@ -12,10 +12,22 @@ import (
 )
 
 // main starts the app in the browser: the same pages as the server's,
-// reading articles from the server's API and annotations from the device.
+// reading articles from the server's API and the reader's objects from
+// this device's replica, which syncs with the server once signed in.
 func main() {
 	// Package initialization is over: benchmarks read start-up cost here.
 	browser.Mark("margin-main")
-	ui.Register(client.New(""), local.Browser(app.Logf))
+	api := client.New("")
+	dev := ui.NewDevice(api, openReplica, app.Logf)
+	ui.Register(api, dev)
 	app.RunWhenOnBrowser()
+}
+
+// openReplica opens the replica of a user ("" for the guest) in this
+// browser's IndexedDB; the database opens on first use.
+func openReplica(user string) *local.Store {
+	if user == "" {
+		return local.BrowserDB(local.GuestDB, app.Logf)
+	}
+	return local.BrowserDB(local.UserDB(user), app.Logf)
 }

@@ -1,16 +1,19 @@
 // Command bench measures Margin against references built in the same run
 // and prints a report: sizes of app.wasm beside a go-app hello world (the
 // floor, in ./floor), load times in headless Chromium on loopback and
-// through a 10 Mbit/s proxy, the time to render a 20,000-word article, and
+// through a 10 Mbit/s proxy, the time to render a 20,000-word article,
 // re-anchoring 200 annotations on an edited text beside the JavaScript
-// reference in ../shared/bench/anchor-js. Every figure stands beside its
-// reference, with a ratio and, where there is a target, PASS or MISSED.
+// reference in ../shared/bench/anchor-js, highlighting, and the sync
+// server: push throughput beside a bare net/http + SQLite handler (in
+// ./pushref), a full pull, and its memory with 1,000 event streams. Every
+// figure stands beside its reference, with a ratio and, where there is a
+// target, PASS or MISSED.
 //
 // Run it from the repository root after `make build` (`make bench` does
 // both); the anchor part alone needs no build. It exits non-zero only when
 // it cannot measure, not when a target is missed. Work files go in .bench/.
 //
-//	MARGIN_BIN=bin/margin go run ./cmd/internal/bench [-parts sizes,load,throttled,long,anchor]
+//	MARGIN_BIN=bin/margin go run ./cmd/internal/bench [-parts sizes,load,throttled,long,anchor,annotate,sync]
 package main
 
 import (
@@ -66,7 +69,7 @@ const (
 	longRuns      = 5
 )
 
-var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate"}
+var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate", "sync"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -118,6 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"long", fmt.Sprintf("4. A 20,000-word article (median of %d cold runs; reference: the 150 ms budget)", longRuns), b.longArticle},
 		{"anchor", fmt.Sprintf("5. Re-anchoring 200 annotations in headless Chromium (median of %d rounds; reference: bench/anchor-js)", anchorReps), b.anchor},
 		{"annotate", fmt.Sprintf("6. Highlighting a 20,000-word article (median of %d presses and %d openings; reference: the budgets)", highlightRuns, openRuns), b.annotate},
+		{"sync", fmt.Sprintf("7. Sync server on loopback, SQLite (%d devices for %s; reference: bench/pushref, a bare net/http + SQLite handler, and the budgets)", memStreams, syncLoadFor), b.syncBench},
 	} {
 		if !parts[p.name] {
 			continue

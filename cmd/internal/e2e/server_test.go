@@ -260,6 +260,10 @@ func TestBinaryRefusesBadFlags(t *testing.T) {
 		{"serve", "--nope"},
 		{"frobnicate"},
 		{"serve", "extra"},
+		{"serve", "--signup", "maybe"},
+		{"serve", "--db", "mysql://localhost/margin"},
+		{"user", "add"},
+		{"user", "frobnicate", "ada"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		out, err := exec.CommandContext(ctx, bin, append(args, "--data", t.TempDir())...).CombinedOutput()

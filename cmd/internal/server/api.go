@@ -16,6 +16,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			Message: "The server cannot read its library."}, err)
 		return
 	}
+	if s.cfg.Store != nil {
+		if err := s.cfg.Store.Ping(r.Context()); err != nil {
+			respond.Error(w, r, respond.Problem{Status: http.StatusServiceUnavailable, Code: "unavailable",
+				Message: "The server cannot reach its database."}, err)
+			return
+		}
+	}
 	respond.JSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version()})
 }
 

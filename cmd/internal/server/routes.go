@@ -1,7 +1,10 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+
+	"margin/cmd/internal/respond"
 )
 
 // goappFiles are the paths go-app's handler answers itself: the
@@ -13,12 +16,23 @@ var goappFiles = []string{
 }
 
 // routes lists every route of the server in one place.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /api/articles", s.listArticles)
 	mux.HandleFunc("GET /api/articles/{id}", s.getArticle)
 	mux.HandleFunc("GET /api/articles/{id}/html", s.getArticleHTML)
+	if s.cfg.Store != nil {
+		mux.HandleFunc("POST /api/users", s.signUp)
+		mux.HandleFunc("POST /api/session", s.signIn)
+		mux.HandleFunc("GET /api/session", s.signedIn(s.whoAmI))
+		mux.HandleFunc("DELETE /api/session", s.signOut)
+		mux.HandleFunc("POST /api/account/password", s.signedIn(s.changePassword))
+		mux.HandleFunc("DELETE /api/account", s.signedIn(s.deleteAccount))
+		mux.HandleFunc("POST /api/sync/push", s.signedIn(s.push))
+		mux.HandleFunc("GET /api/sync/pull", s.signedIn(s.pull))
+		mux.HandleFunc("GET /api/sync/events", s.signedIn(s.events))
+	}
 	mux.HandleFunc("/api/", s.apiMissing)
 	mux.Handle("/web/", s.static)
 	mux.HandleFunc("GET /robots.txt", s.robots)
@@ -28,5 +42,19 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /app.js", s.serveAppJS)
 	mux.HandleFunc("GET /goapp.js", s.serveAppJS)
 	mux.HandleFunc("/", s.page)
-	return securityHeaders(mux)
+
+	// Browsers say where a request comes from (Sec-Fetch-Site, Origin);
+	// a state-changing request from another site is refused, so a page
+	// elsewhere cannot act with the reader's session cookie.
+	csrf := http.NewCrossOriginProtection()
+	if s.cfg.PublicURL != "" {
+		if err := csrf.AddTrustedOrigin(s.cfg.PublicURL); err != nil {
+			return nil, fmt.Errorf("public URL: %w", err)
+		}
+	}
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		respond.Error(w, r, respond.Problem{Status: http.StatusForbidden, Code: "cross_origin",
+			Message: "The request came from another site, so it was refused."}, nil)
+	}))
+	return securityHeaders(csrf.Handler(mux)), nil
 }

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -16,8 +17,10 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"margin/cmd/internal/account"
 	"margin/cmd/internal/articles"
 	"margin/cmd/internal/static"
+	"margin/cmd/internal/store"
 )
 
 //go:embed worker.js
@@ -34,10 +37,79 @@ type Config struct {
 	Precompressed bool
 	// PublicURL is the origin the server is reached at, for the absolute
 	// URLs in link previews ("https://margin.example"). Empty means the
-	// origin each request came to.
+	// origin each request came to. An https origin also makes the session
+	// cookie Secure and __Host- behind a proxy that terminates TLS, and is
+	// trusted as a request's Origin.
 	PublicURL string
 	// Log receives the server's log lines.
 	Log *slog.Logger
+
+	// Store keeps accounts, sessions and synced objects. Without one the
+	// account and sync routes do not exist (404).
+	Store store.Store
+	// SignupClosed refuses self-service sign-up; accounts are then made
+	// with "margin user add".
+	SignupClosed bool
+	// Hasher hashes passwords; nil means account.DefaultParams with as
+	// many hashes at once as there are CPUs.
+	Hasher *account.Hasher
+	// Limits bounds sign-in attempts and event streams; zero fields take
+	// the defaults (see Limits).
+	Limits Limits
+	// Timeouts bound slow and idle connections; zero fields take the
+	// defaults (see Timeouts).
+	Timeouts Timeouts
+}
+
+// Limits bounds what clients may ask of the server.
+type Limits struct {
+	// SignInPerAccount attempts on one account name within SignInWindow
+	// (default 10 a minute); the next is refused with 429, even with the
+	// right password, until the oldest attempt is a window old.
+	SignInPerAccount int
+	// SignInPerAddress attempts from one client address (an IPv6 /64)
+	// within SignInWindow, on any accounts (default 50 a minute).
+	SignInPerAddress int
+	SignInWindow     time.Duration
+	// StreamsPerUser and Streams cap open event streams, per user
+	// (default 20; a new stream beyond it ends the user's oldest) and in
+	// all (default 2,000; a new stream beyond it is refused with 429).
+	StreamsPerUser int
+	Streams        int
+}
+
+func (l Limits) withDefaults() Limits {
+	l.SignInPerAccount = cmp.Or(l.SignInPerAccount, 10)
+	l.SignInPerAddress = cmp.Or(l.SignInPerAddress, 50)
+	l.SignInWindow = cmp.Or(l.SignInWindow, time.Minute)
+	l.StreamsPerUser = cmp.Or(l.StreamsPerUser, 20)
+	l.Streams = cmp.Or(l.Streams, 2000)
+	return l
+}
+
+// Timeouts keep slow or idle clients from holding connections. An open
+// event stream is no longer net/http's to time out: each message it
+// sends must be written within Write.
+type Timeouts struct {
+	ReadHeader time.Duration // request line and headers (default 5 s)
+	Read       time.Duration // the whole request, body included (default 30 s)
+	Write      time.Duration // from the end of the headers to the end of the answer (default 60 s)
+	Idle       time.Duration // between requests on a kept-alive connection (default 120 s)
+	Shutdown   time.Duration // for requests in flight to finish at shutdown (default 15 s)
+	// Heartbeat is how often every event stream gets a comment line
+	// (default 25 s), so that proxies keep it open and a client that has
+	// gone is noticed: writing to its connection fails.
+	Heartbeat time.Duration
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	t.ReadHeader = cmp.Or(t.ReadHeader, 5*time.Second)
+	t.Read = cmp.Or(t.Read, 30*time.Second)
+	t.Write = cmp.Or(t.Write, 60*time.Second)
+	t.Idle = cmp.Or(t.Idle, 120*time.Second)
+	t.Shutdown = cmp.Or(t.Shutdown, 15*time.Second)
+	t.Heartbeat = cmp.Or(t.Heartbeat, 25*time.Second)
+	return t
 }
 
 // Server answers Margin's HTTP requests.
@@ -47,6 +119,11 @@ type Server struct {
 	static  *static.Handler
 	app     *app.Handler
 	handler http.Handler
+
+	hasher        *account.Hasher
+	accountLimits *account.Limiter // sign-in attempts by account name
+	addressLimits *account.Limiter // sign-in attempts by client address
+	hub           *hub             // open event streams
 }
 
 // New returns a server for cfg. ui.Register must have been called: the
@@ -63,9 +140,22 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, static: st}
+	cfg.Limits = cfg.Limits.withDefaults()
+	cfg.Timeouts = cfg.Timeouts.withDefaults()
+	if cfg.Hasher == nil {
+		cfg.Hasher = account.NewHasher(account.DefaultParams, 0)
+	}
+	s := &Server{
+		cfg: cfg, log: cfg.Log, static: st,
+		hasher:        cfg.Hasher,
+		accountLimits: account.NewLimiter(cfg.Limits.SignInPerAccount, cfg.Limits.SignInWindow, limiterKeys),
+		addressLimits: account.NewLimiter(cfg.Limits.SignInPerAddress, cfg.Limits.SignInWindow, limiterKeys),
+		hub:           newHub(cfg.Limits.StreamsPerUser, cfg.Limits.Streams),
+	}
 	s.app = s.newAppHandler()
-	s.handler = s.routes()
+	if s.handler, err = s.routes(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	return s, nil
 }
 
@@ -78,37 +168,54 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// Timeouts that keep slow or idle clients from holding connections.
-const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 60 * time.Second
-	idleTimeout       = 120 * time.Second
-	shutdownGrace     = 15 * time.Second
-)
+// limiterKeys is how many account names, and how many addresses, the
+// sign-in limiters remember.
+const limiterKeys = 10_000
 
 // Serve answers requests on ln until ctx is done, then stops accepting
-// new ones and lets those in flight finish.
+// new ones, ends the event streams and lets the requests in flight
+// finish. It also relays the store's change notices to the event
+// streams (see Relay) for as long as it serves.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	t := s.cfg.Timeouts
 	srv := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	// Event streams never end by themselves; Shutdown would wait for
+	// them until its deadline.
+	srv.RegisterOnShutdown(s.hub.close)
+
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayed := make(chan struct{})
+	go func() {
+		defer close(relayed)
+		s.Relay(relayCtx)
+	}()
+	defer func() {
+		stopRelay()
+		<-relayed
+	}()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		s.hub.close()
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down", "grace", shutdownGrace)
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	s.log.Info("shutting down", "grace", t.Shutdown)
+	sctx, cancel := context.WithTimeout(context.Background(), t.Shutdown)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		// Requests still running past the grace period are cut off.
+		srv.Close()
+		<-errc
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

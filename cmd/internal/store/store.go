@@ -106,12 +106,15 @@ type Store interface {
 	// (msync.CheckMutation) and merged with msync.Apply after its clock
 	// is clamped to now+MaxSkew. The request itself must have passed
 	// msync.CheckRequest. Errors: ErrClientOwned, ErrClientReused,
-	// ErrBusy; on any error nothing is committed.
+	// ErrBusy, ErrNotFound (no such user); on any error nothing is
+	// committed.
 	Push(ctx context.Context, userID string, req *msync.PushRequest, now time.Time) (PushResult, error)
 	// Pull returns the user's changes after cursor, at most limit, from
 	// one snapshot; LastMutationID (of clientID, 0 if unknown) only on the
 	// last page. A cursor below the user's tombstone horizon is
-	// ErrResetRequired.
+	// ErrResetRequired, except on the later pages of a pull from 0 that the
+	// same client began since the horizon last moved; so is a cursor above
+	// the user's change counter (the database went back to a backup).
 	Pull(ctx context.Context, userID, clientID string, cursor int64, limit int, now time.Time) (msync.PullResponse, error)
 	// ChangeSeq returns the user's change counter: it grows whenever one
 	// of their objects changes.
@@ -127,7 +130,8 @@ type Store interface {
 
 	// Notify tells every listener (in this process and, on PostgreSQL,
 	// in every server on the same database) that userID's objects
-	// changed; Listen receives those user ids until ctx is done.
+	// changed; Listen receives those user ids until ctx is done. Listen
+	// returns once it is listening; fn must not block.
 	Notify(ctx context.Context, userID string) error
 	Listen(ctx context.Context, fn func(userID string)) error
 

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"margin/cmd/internal/account"
+	"margin/cmd/internal/respond"
+	"margin/cmd/internal/store"
+)
+
+// Session cookie names. Browsers keep a __Host- cookie only if it is
+// Secure, has Path=/ and no Domain, so no other site or subdomain can
+// plant or widen it; they accept Secure cookies over https and on
+// localhost, so the prefixed name is used whenever the browser will
+// take it and the plain one (for http on a LAN address) otherwise.
+const (
+	sessionCookieSecure = "__Host-margin_session"
+	sessionCookiePlain  = "margin_session"
+)
+
+// secureContext reports whether the browser that sent r treats the page
+// as a secure context: https (directly or, per PublicURL, behind a
+// proxy), or a loopback host.
+func (s *Server) secureContext(r *http.Request) bool {
+	if r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://") {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Server) sessionCookieName(r *http.Request) string {
+	if s.secureContext(r) {
+		return sessionCookieSecure
+	}
+	return sessionCookiePlain
+}
+
+// setSession sends the cookie for a new session.
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     s.sessionCookieName(r),
+		Value:    value,
+		Path:     "/",
+		Expires:  expires,
+		MaxAge:   int(time.Until(expires).Seconds()),
+		Secure:   s.secureContext(r),
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// clearSession tells the browser to forget its session cookie.
+func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     s.sessionCookieName(r),
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		Secure:   s.secureContext(r),
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// sessionHash returns the hash of the session r's cookie names, if it
+// carries a well-formed one.
+func (s *Server) sessionHash(r *http.Request) (string, bool) {
+	c, err := r.Cookie(s.sessionCookieName(r))
+	if err != nil {
+		return "", false
+	}
+	return account.SessionHash(c.Value)
+}
+
+// startSession creates a session for userID and sends its cookie.
+func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, userID string) error {
+	cookie, hash := account.NewSession()
+	now := time.Now()
+	sess := store.Session{Hash: hash, UserID: userID, Created: now, Expires: now.Add(account.SessionTTL), LastSeen: now}
+	if err := s.cfg.Store.CreateSession(ctx, sess); err != nil {
+		return err
+	}
+	s.setSession(w, r, cookie, sess.Expires)
+	return nil
+}
+
+// signedOut is the answer to a request that needs a session and has
+// none.
+var signedOut = respond.Problem{Status: http.StatusUnauthorized, Code: "signed_out",
+	Message: "You are signed out. Sign in to go on."}
+
+// authed is a handler for a signed-in request.
+type authed func(w http.ResponseWriter, r *http.Request, sess store.Session)
+
+// signedIn runs h with the request's session, or answers 401.
+func (s *Server) signedIn(h authed) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hash, ok := s.sessionHash(r)
+		if !ok {
+			respond.Error(w, r, signedOut, nil)
+			return
+		}
+		sess, err := s.cfg.Store.Session(r.Context(), hash, time.Now())
+		if errors.Is(err, store.ErrNotFound) {
+			s.clearSession(w, r)
+			respond.Error(w, r, signedOut, err)
+			return
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		h(w, r, sess)
+	}
+}
+
+// storeError answers a store failure that has no meaning of its own
+// for the request: 401 when the user has gone meanwhile, 503 with
+// Retry-After when the store is busy, 500 otherwise.
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		respond.Error(w, r, signedOut, err)
+		return
+	}
+	if errors.Is(err, store.ErrBusy) || errors.Is(err, context.DeadlineExceeded) {
+		w.Header().Set("Retry-After", "1")
+		respond.Error(w, r, respond.Problem{Status: http.StatusServiceUnavailable, Code: "busy",
+			Message: "The server is busy. Try again in a moment."}, err)
+		return
+	}
+	respond.Error(w, r, respond.Internal(), err)
+}
+
+// clientAddress returns the key the sign-in limiter counts r's client
+// under: its IP address, or its /64 for IPv6, where one machine commonly
+// holds a whole /64.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
