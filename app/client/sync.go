@@ -60,3 +60,5 @@ func statusError(err error) error {
 	}
 	return fmt.Errorf("%v: %w", err, &msync.StatusError{Status: e.Status, Code: e.Code, Message: e.Message, RetryAfter: e.RetryAfter})
 }
+
+var _ msync.Transport = syncTransport{}

@@ -81,6 +81,9 @@ func (a *Account) OnMount(ctx app.Context) {
 	}
 	a.stop = a.dev.Subscribe(func(s SyncStatus) {
 		ctx.Dispatch(func(ctx app.Context) {
+			if s.State == StateSignInAgain && a.status.State != StateSignInAgain && a.name == "" {
+				a.name, a.mode = a.user.Name, "signin"
+			}
 			a.status = s
 			u, in := a.dev.User()
 			if in != a.signedIn || u != a.user {
@@ -132,6 +135,9 @@ func (a *Account) renderBody() app.UI {
 	switch {
 	case !a.known:
 		return app.P().Class("loading").Aria("busy", true).Text("Loading your account…")
+	case a.signedIn && a.status.State == StateSignInAgain:
+		// The session ended elsewhere: the same account signs in again.
+		return a.renderSignedOut()
 	case a.signedIn:
 		return a.renderSignedIn()
 	default:
@@ -178,8 +184,15 @@ func (a *Account) renderSignedOut() app.UI {
 }
 
 // intro says what an account is for, and what happens to the guest's
-// highlights.
+// highlights; or, when the session ended, why to sign in again.
 func (a *Account) intro() string {
+	if a.signedIn {
+		s := "Your session as " + a.user.Name + " has ended: you signed out on another device, or the password changed. Sign in again to go on syncing."
+		if n := a.status.Pending; n > 0 {
+			s += " " + plural(n, "change waits", "changes wait") + " on this device."
+		}
+		return s
+	}
 	s := "Sign in to keep your highlights, notes and reading places on every device you use."
 	switch {
 	case a.guestCount == 1:
@@ -216,6 +229,9 @@ func (a *Account) renderSignedIn() app.UI {
 			app.H2().ID("password-title").Text("Change password"),
 			app.P().Class("section-hint").Text("Your other devices are signed out and need the new password."),
 			app.Form().Class("account-form").ID("password-form").Attr("novalidate", true).OnSubmit(a.submitPassword).Body(
+				// Password managers file the new password under this name.
+				app.Input().Type("text").Class("visually-hidden").Attr("autocomplete", "username").
+					Attr("readonly", true).Attr("tabindex", "-1").Aria("hidden", true).Value(a.user.Name),
 				field("current-password", "Current password", app.Input().Type("password").ID("current-password").
 					Attr("autocomplete", "current-password").Value(a.password).OnInput(a.ValueTo(&a.password))),
 				field("new-password", "New password", app.Input().Type("password").ID("new-password").
@@ -532,6 +548,8 @@ func accountError(form string, err error) string {
 		return "Something went wrong. Try again in a moment."
 	}
 	switch e.Code {
+	case "wrong_password":
+		return "That password is not right."
 	case "bad_credentials":
 		if form != "credentials" {
 			return "That password is not right."

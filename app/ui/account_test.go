@@ -44,6 +44,7 @@ func TestAccountErrors(t *testing.T) {
 	}{
 		{"wrong password", "credentials", apiErr(401, "bad_credentials", "x", 0), "That name and password do not match. Check them and try again."},
 		{"wrong current password", "password", apiErr(401, "bad_credentials", "x", 0), "That password is not right."},
+		{"wrong password to delete", "delete", apiErr(403, "wrong_password", "x", 0), "That password is not right."},
 		{"rate limited", "credentials", apiErr(429, "rate_limited", "x", 42*time.Second), "Too many attempts. Try again in 42 s."},
 		{"rate limited, no hint", "credentials", apiErr(429, "rate_limited", "x", 0), "Too many attempts. Try again in a minute."},
 		{"name taken", "credentials", apiErr(409, "name_taken", "x", 0), "That name is taken. Choose another, or sign in if it is yours."},

@@ -34,19 +34,19 @@ type Device struct {
 	mu     gosync.Mutex
 	user   *client.User // nil for a guest
 	rep    *local.Store
+	run    *syncRun // while this tab syncs, or waits for the lock to
 	status SyncStatus
-	subs   map[int]func(SyncStatus)
-	nextID int
-	// lostSubs are told when lost changes.
-	lostSubs map[int]func([]local.Rejection)
-	run      *syncRun // while this tab syncs, or waits for the lock to
 	// lost holds the highlights the server refused because they were
 	// deleted on another device, until the reader restores or drops them.
 	lost []local.Rejection
+	// subs and lostSubs are told of changes of status and lost, by
+	// subscription number.
+	subs     map[int]func(SyncStatus)
+	lostSubs map[int]func([]local.Rejection)
+	nextID   int
 
-	notes   *browser.Channel // edits and pulled changes, shared with the pages
-	tabs    *browser.Channel // status and account changes between tabs
-	stopNet func()
+	notes *browser.Channel // edits and pulled changes, shared with the pages
+	tabs  *browser.Channel // the status, edits to push and account changes, between tabs
 }
 
 // userKey is the localStorage key under which the signed-in user is
@@ -261,6 +261,9 @@ func (d *Device) adopt(ctx context.Context, u client.User, moveGuest bool) error
 	d.user, d.rep = &u, rep
 	d.mu.Unlock()
 	remember(&u)
+	// Whatever the last session left (signed out, or ended elsewhere),
+	// the sync starts afresh and reports for itself.
+	d.setStatus(SyncStatus{State: StateSyncing}, true)
 	d.changed(true)
 	d.startSync()
 	return nil

@@ -272,7 +272,10 @@ func (r *Reader) remove(ctx app.Context, id string) {
 	startNow()
 }
 
-// restore brings back the most recently deleted annotation.
+// restore brings back the most recently deleted annotation, under a new
+// id: deletions are for good (the deletion may have reached the reader's
+// other devices already), so what comes back is a new highlight with the
+// same passage, colour, note and tags.
 func (r *Reader) restore(ctx app.Context, e app.Event) {
 	if len(r.ann.undo) == 0 {
 		return
@@ -280,6 +283,11 @@ func (r *Reader) restore(ctx app.Context, e app.Event) {
 	a := r.ann.undo[len(r.ann.undo)-1]
 	r.ann.undo = r.ann.undo[:len(r.ann.undo)-1]
 	r.ann.toast = ""
+	a.ID = annotation.NewID()
+	a.Modified = time.Now().UTC().Truncate(time.Millisecond)
+	if a.Modified.Before(a.Created) {
+		a.Modified = a.Created
+	}
 	r.prepareText()
 	res := r.ann.text.Resolve(a.Target)
 	p := &placed{a: a, res: res}

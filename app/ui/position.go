@@ -15,9 +15,10 @@ const positionEvery = 10 * time.Second
 // positionRecorder returns the function TrackReading calls with each
 // reading position of article id: it records them through dev, the
 // latest one every positionEvery, and at once when the page goes away.
-func positionRecorder(dev *Device, id string) func(p browser.Position, leaving bool) {
+// flush records the latest one now: the reader leaves the article.
+func positionRecorder(dev *Device, id string) (record func(p browser.Position, leaving bool), flush func()) {
 	if dev == nil {
-		return func(browser.Position, bool) {}
+		return func(browser.Position, bool) {}, func() {}
 	}
 	var (
 		mu     gosync.Mutex // guards latest and timer
@@ -27,7 +28,11 @@ func positionRecorder(dev *Device, id string) func(p browser.Position, leaving b
 	write := func() {
 		mu.Lock()
 		p := latest
-		latest, timer = nil, nil
+		latest = nil
+		if timer != nil {
+			timer.Stop()
+			timer = nil
+		}
 		mu.Unlock()
 		if p == nil {
 			return
@@ -38,20 +43,16 @@ func positionRecorder(dev *Device, id string) func(p browser.Position, leaving b
 			dev.logf("ui: recording the reading position in %s: %v", id, err)
 		}
 	}
-	return func(p browser.Position, leaving bool) {
+	record = func(p browser.Position, leaving bool) {
 		mu.Lock()
-		defer mu.Unlock()
 		latest = &p
-		if leaving {
-			if timer != nil {
-				timer.Stop()
-			}
-			timer = nil
-			go write()
-			return
-		}
-		if timer == nil {
+		if !leaving && timer == nil {
 			timer = time.AfterFunc(positionEvery, write)
 		}
+		mu.Unlock()
+		if leaving {
+			go write()
+		}
 	}
+	return record, func() { go write() }
 }

@@ -252,7 +252,12 @@ func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	case !pageLoad:
 		browser.ScrollToTop()
 	}
-	r.stopTracking = browser.TrackReading(r.id, articleSel, positionRecorder(r.dev, r.id))
+	record, flush := positionRecorder(r.dev, r.id)
+	stop := browser.TrackReading(r.id, articleSel, record)
+	r.stopTracking = func() {
+		stop()
+		flush()
+	}
 	browser.MarkAfterPaint("margin-article-painted")
 	if r.knownTags == nil {
 		// Only for suggestions: read once the article is on screen.

@@ -106,7 +106,7 @@ func (b *bench) syncBench(ctx context.Context) error {
 
 	// 3. Memory with 100,000 annotations and 1,000 event streams.
 	stored := marCheck.stored + pullSize
-	if err := b.syncMemory(ctx, m, mc, devs, stored, base, mem); err != nil {
+	if err := b.syncMemory(ctx, m, data, mc, devs, stored, base, mem); err != nil {
 		return fmt.Errorf("memory: %w", err)
 	}
 	return nil
@@ -347,8 +347,9 @@ func (b *bench) syncPull(ctx context.Context, c *syncClient) error {
 
 // syncMemory tops the store up to memAnnotations annotations, opens an
 // event stream for every device, lets the server settle and reads its
-// resident set.
-func (b *bench) syncMemory(ctx context.Context, m *server, c *syncClient, devs []*device, stored int, base msync.HLC, mem *memTrace) error {
+// resident set. Then, as extra figures, it restarts the server on the
+// same data and reads it idle and with the streams open again.
+func (b *bench) syncMemory(ctx context.Context, m *server, data string, c *syncClient, devs []*device, stored int, base msync.HLC, mem *memTrace) error {
 	need := max(0, memAnnotations-stored)
 	b.step("sync: seeding %s more annotations in pushes of %d", thousands(int64(need)), seedBatch)
 	type job struct {
@@ -382,51 +383,17 @@ func (b *bench) syncMemory(ctx context.Context, m *server, c *syncClient, devs [
 	mem.note("seeded")
 
 	b.step("sync: opening %d event streams", len(devs))
-	sc := newSyncClient(m.url, 0) // streams hold their connections
-	streams := make([]io.Closer, len(devs))
-	defer func() {
-		for _, s := range streams {
-			if s != nil {
-				s.Close()
-			}
-		}
-		sc.close()
-	}()
-	idx := make([]int, len(devs))
-	for i := range idx {
-		idx[i] = i
-	}
-	if err := eachLimited(ctx, idx, 50, func(i int) (err error) {
-		streams[i], err = sc.openEvents(ctx, devs[i].cookie)
-		if err != nil {
-			err = fmt.Errorf("device %s: %w", devs[i].clientID, err)
-		}
-		return err
-	}); err != nil {
+	closeStreams, err := openStreams(ctx, m.url, devs)
+	if err != nil {
 		return err
 	}
+	defer closeStreams()
 	pid := m.cmd.Process.Pid
 	mem.note("streams open")
-	b.step("sync: %d streams open; waiting %s for the server to settle", len(devs), memSettle+memSamples*time.Second)
-	pause(ctx, memSettle)
-	var samples []float64
-	for i := range memSamples {
-		if i > 0 {
-			pause(ctx, time.Second)
-		}
-		kb, err := procStatus(pid, "VmRSS")
-		if err != nil {
-			return err
-		}
-		samples = append(samples, float64(kb)*1024)
-	}
-	if err := ctx.Err(); err != nil {
+	b.step("sync: %d streams open; waiting %s for the server to settle", len(devs), memSettle+(memSamples-1)*time.Second)
+	samples, err := settledRSS(ctx, m)
+	if err != nil {
 		return err
-	}
-	select {
-	case <-m.done:
-		return fmt.Errorf("margin exited while streams were open (%v); its log:\n%s", m.err, indent(tail(m.log, 20)))
-	default:
 	}
 	kb := map[string]float64{}
 	for _, f := range []string{"VmHWM", "RssAnon", "RssFile"} {
@@ -437,7 +404,6 @@ func (b *bench) syncMemory(ctx context.Context, m *server, c *syncClient, devs [
 		kb[f] = float64(v) * 1024
 	}
 	rss := samples[len(samples)-1]
-	mb := func(v float64) string { return fmt.Sprintf("%.1f MB", v/1e6) }
 	sampleList := make([]string, len(samples))
 	for i, s := range samples {
 		sampleList[i] = fmt.Sprintf("%.1f", s/1e6)
@@ -456,5 +422,103 @@ func (b *bench) syncMemory(ctx context.Context, m *server, c *syncClient, devs [
 	b.rep.printf("  samples, MB:  %s\n", strings.Join(sampleList, ", "))
 	b.rep.printf("  VmRSS along the run, MB:  %s\n", strings.Join(mem.points, " · "))
 	b.rep.target("server memory, 100k annotations + 1k streams", mb(rss), "< "+mb(memBudget), rss < memBudget)
+
+	// The same data and streams in a new process, without the sign-ins'
+	// and the seeding's garbage: what the server needs, apart from what
+	// its runtime kept.
+	closeStreams()
+	m.stop()
+	b.step("sync: the same data in a restarted server, with the %d streams again", len(devs))
+	m2, err := b.startMargin(ctx, "sync-margin-restarted", data)
+	if err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	defer m2.stop()
+	idle, err := procStatus(m2.cmd.Process.Pid, "VmRSS")
+	if err != nil {
+		return err
+	}
+	close2, err := openStreams(ctx, m2.url, devs)
+	if err != nil {
+		return fmt.Errorf("restarted server: %w", err)
+	}
+	defer close2()
+	again, err := settledRSS(ctx, m2)
+	if err != nil {
+		return fmt.Errorf("restarted server: %w", err)
+	}
+	anon, err := procStatus(m2.cmd.Process.Pid, "RssAnon")
+	if err != nil {
+		return err
+	}
+	b.rep.table("l", [][]string{
+		{"restarted on the same data (extra figures)", "resident", "of which anonymous"},
+		{"  idle, just started", mb(float64(idle) * 1024), ""},
+		{"  with the 1,000 streams open again", mb(again[len(again)-1]), mb(float64(anon) * 1024)},
+	})
 	return nil
+}
+
+// mb formats bytes in megabytes (10⁶).
+func mb(v float64) string { return fmt.Sprintf("%.1f MB", v/1e6) }
+
+// openStreams opens an event stream on base for every device, 50 at a
+// time, each read up to its hello event; closeAll ends them.
+func openStreams(ctx context.Context, base string, devs []*device) (closeAll func(), err error) {
+	sc := newSyncClient(base, 0) // streams hold their connections: none idles
+	streams := make([]io.Closer, len(devs))
+	var once sync.Once
+	closeAll = func() {
+		once.Do(func() {
+			for _, s := range streams {
+				if s != nil {
+					s.Close()
+				}
+			}
+			sc.close()
+		})
+	}
+	idx := make([]int, len(devs))
+	for i := range idx {
+		idx[i] = i
+	}
+	err = eachLimited(ctx, idx, 50, func(i int) (err error) {
+		streams[i], err = sc.openEvents(ctx, devs[i].cookie)
+		if err != nil {
+			err = fmt.Errorf("device %s: %w", devs[i].clientID, err)
+		}
+		return err
+	})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	return closeAll, nil
+}
+
+// settledRSS waits memSettle, then reads the server's VmRSS memSamples
+// times a second apart, in bytes. The server must still be running at
+// the end.
+func settledRSS(ctx context.Context, s *server) ([]float64, error) {
+	pause(ctx, memSettle)
+	var samples []float64
+	for i := range memSamples {
+		if i > 0 {
+			pause(ctx, time.Second)
+		}
+		kb, err := procStatus(s.cmd.Process.Pid, "VmRSS")
+		if err != nil {
+			return nil, err
+		}
+		samples = append(samples, float64(kb)*1024)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case <-s.done:
+		return nil, fmt.Errorf("%s exited while streams were open (%v); its log:\n%s", s.name, s.err, indent(tail(s.log, 20)))
+	default:
+	}
+	return samples, nil
 }

@@ -121,3 +121,75 @@ func TestSignInRateLimited(t *testing.T) {
 	b.screenshot(t, "account-rate-limited")
 	noConsoleErrors(t, b, "status of 429")
 }
+
+func TestDeleteAccount(t *testing.T) {
+	p := start(t, "")
+	u := newAccount(t, p.URL, "goner")
+	b := newBrowser(t)
+	signIn(t, b, p.URL, "goner", false)
+	waitSynced(t, b)
+
+	b.do(t, chromedp.Click("#delete-start"))
+	b.waitFor(t, `!!document.querySelector("#delete-password")`)
+	b.do(t, chromedp.SendKeys(chromedp.CSS("#delete-password"), "not it"), chromedp.Click("#delete-confirm"))
+	b.waitFor(t, `(document.querySelector("#delete-error") || {}).textContent === "That password is not right."`)
+	b.do(t,
+		chromedp.Evaluate[chromedp.Void](`(el => { el.value = ""; el.dispatchEvent(new Event("input", {bubbles: true})); })(document.querySelector("#delete-password"))`),
+		chromedp.SendKeys(chromedp.CSS("#delete-password"), testPassword),
+		chromedp.Click("#delete-confirm"),
+	)
+	b.waitFor(t, `!!document.querySelector("#account-form") && document.body.innerText.includes("Your account and everything in it are deleted.")`)
+	b.waitFor(t, `indexedDB.databases().then(l => !l.some(d => d.name === `+jsString("margin-u-"+u.ID)+`))`)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := client.New(p.URL).SignIn(ctx, "goner", testPassword); err == nil {
+		t.Error("the deleted account still signs in")
+	}
+	noConsoleErrors(t, b, "status of 403") // the wrong password
+}
+
+// TestSessionEndsElsewhere: a new password set on another device ends
+// this browser's session; the status asks to sign in again, the changes
+// made meanwhile wait, and signing in again sends them.
+func TestSessionEndsElsewhere(t *testing.T) {
+	p := start(t, "")
+	id := sampleID(t, p.URL)
+	newAccount(t, p.URL, "moved")
+	b := newBrowser(t)
+	signIn(t, b, p.URL, "moved", false)
+	openArticle(t, b, p.URL+"/a/"+id)
+	waitSynced(t, b)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	other := client.New(p.URL)
+	if _, err := other.SignIn(ctx, "moved", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	const newPassword = "a brand new password"
+	if err := other.ChangePassword(ctx, testPassword, newPassword); err != nil {
+		t.Fatal(err)
+	}
+
+	mark := highlight(t, b, "the military alliance")
+	b.waitFor(t, syncState+` === "signin" && (document.querySelector(".sync-count") || {}).textContent === "1"`)
+	b.screenshot(t, "sync-status-sign-in-again")
+	b.do(t, chromedp.Click("#sync-status"))
+	b.waitFor(t, `!!document.querySelector("#account-form") && document.querySelector("#account-name").value === "moved"`)
+	b.do(t, chromedp.SendKeys(chromedp.CSS("#account-password"), newPassword), chromedp.Click("#account-submit"))
+	b.waitFor(t, `(document.querySelector("#account-user") || {}).textContent === "moved"`)
+	waitSynced(t, b)
+	c := client.New(p.URL)
+	if _, err := c.SignIn(ctx, "moved", newPassword); err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.Pull(ctx, "c_e2e_session_check", 0, 0)
+	found := false
+	for _, r := range page.Changes {
+		found = found || r.ID == mark
+	}
+	if err != nil || !found {
+		t.Errorf("the highlight made while signed out elsewhere is not on the server: %v", err)
+	}
+	noConsoleErrors(t, b, "status of 401") // the ended session's answers
+}

@@ -207,6 +207,19 @@ func TestSyncBetweenProfiles(t *testing.T) {
 	theme := eval[string](t, one, `document.documentElement.dataset.theme`)
 	two.waitFor(t, `document.documentElement.dataset.theme === `+jsString(theme))
 
+	// So does the reading position, once the reader leaves the article.
+	one.do(t, chromedp.Evaluate[chromedp.Void](`(() => {
+		const el = document.querySelector('[data-b="8"]');
+		scrollTo(0, scrollY + el.getBoundingClientRect().top - 72);
+	})()`))
+	pos := `localStorage.getItem("margin.pos.` + id + `")`
+	one.waitFor(t, `!!`+pos)
+	at := eval[string](t, one, pos)
+	one.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/")`))
+	two.waitFor(t, pos+` === `+jsString(at))
+	one.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/a/`+id+`")`))
+	one.waitFor(t, hasMark(first))
+
 	// Both edit while offline; back online, both have both edits.
 	setOffline(t, one, true)
 	setOffline(t, two, true)
@@ -234,6 +247,8 @@ func TestSyncBetweenProfiles(t *testing.T) {
 func TestGuestHighlightsMoveIntoNewAccount(t *testing.T) {
 	p, id, b := openSample(t)
 	guest := highlight(t, b, "the military alliance")
+	// Stored before the page goes away for the account page.
+	b.waitFor(t, storedJS+`("annotations", `+jsString(guest)+`).then(a => !!a)`)
 	// The guest's status invites to sign in.
 	b.waitFor(t, syncState+` === "signed-out"`)
 
@@ -303,7 +318,12 @@ func TestTwoTabsOffline(t *testing.T) {
 	setOffline(t, one, true)
 	setOffline(t, two, true)
 	a := highlight(t, one, "the military alliance")
+	// Offline, the tabs still tell each other (and a selection made
+	// while the other's mark is drawn into the same paragraph would be
+	// lost, as a reader's would).
+	two.waitFor(t, hasMark(a))
 	b := highlight(t, two, "wide range of options")
+	one.waitFor(t, hasMark(b))
 	db := jsString("margin-u-" + u.ID)
 	one.waitFor(t, pendingJS+`(`+db+`).then(p => p.filter(m => m[1] === "annotation").length === 2)`)
 	pending := eval[[][]string](t, one, pendingJS+`(`+db+`)`)
@@ -393,7 +413,13 @@ func TestRestoreDeletedElsewhere(t *testing.T) {
 	one.waitFor(t, `!!document.querySelector("#pop-delete")`)
 	one.do(t, chromedp.Click("#pop-delete"))
 	one.waitFor(t, `!`+hasMark(old))
-	waitSynced(t, one)
+	// The deletion reaches the server before the other's change does.
+	for deadline := time.Now().Add(10 * time.Second); len(serverAnnotations(t, p.URL, "restorer")) > 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the deletion did not reach the server")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 
 	two.do(t, chromedp.Click(`article mark[data-a="`+old+`"]`))
 	two.waitFor(t, `!!document.querySelector("#popover .swatch-green")`)
