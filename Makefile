@@ -62,4 +62,4 @@ bench: build
 	MARGIN_BIN=$(CURDIR)/bin/margin $(GO) run ./cmd/internal/bench
 
 clean:
-	rm -rf bin web/app.wasm web/*.br web/*.gz .bench
+	rm -rf bin web/app.wasm web/*.br web/*.gz web/*.sums .bench

@@ -98,6 +98,9 @@ func CheckMutation(m *Mutation) error {
 	if len(m.Fields) == 0 {
 		return invalid("mutation %d: an upsert sets at least one field", m.ID)
 	}
+	if m.Kind == KindAnnotation {
+		return checkAnnotation(m)
+	}
 	for _, name := range names(m.Fields) {
 		f, ok := check[name]
 		if !ok {
@@ -114,25 +117,58 @@ func CheckMutation(m *Mutation) error {
 	return nil
 }
 
+// checkAnnotation checks an annotation upsert's fields by setting them on
+// an otherwise valid annotation and validating that once, so the rules
+// are annotation.Validate's own.
+func checkAnnotation(m *Mutation) error {
+	now := time.Now().UTC()
+	a := annotation.Annotation{
+		ID: m.Object, Article: "a",
+		Target: anchor.Selector{Exact: "x", Start: 0, End: 1},
+		Color:  annotation.Yellow, Created: now, Modified: now,
+	}
+	for _, name := range names(m.Fields) {
+		set, ok := annotationFields[name]
+		if !ok {
+			return invalid("mutation %d: a %s has no field %q", m.ID, m.Kind, name)
+		}
+		v := m.Fields[name]
+		if len(v) > maxFieldBytes {
+			return invalid("mutation %d: field %q is larger than %d bytes", m.ID, name, maxFieldBytes)
+		}
+		if err := set(&a, v); err != nil {
+			return invalid("mutation %d: field %q: %v", m.ID, name, err)
+		}
+	}
+	if err := annotation.Validate(&a); err != nil {
+		return invalid("mutation %d: %s", m.ID, strings.TrimPrefix(err.Error(), "annotation: "))
+	}
+	return nil
+}
+
+// annotationFields lists an annotation's fields and how each is decoded
+// onto an annotation.
+var annotationFields = map[string]func(*annotation.Annotation, json.RawMessage) error{
+	"article": func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Article) },
+	"source":  func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Source) },
+	"target":  func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Target) },
+	"color":   func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Color) },
+	"note":    func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Note) },
+	"tags":    func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Tags) },
+	"created": func(a *annotation.Annotation, v json.RawMessage) error {
+		var ms int64
+		if err := strict(v, &ms); err != nil {
+			return err
+		}
+		a.Created = time.UnixMilli(ms).UTC()
+		a.Modified = a.Created
+		return nil
+	},
+}
+
 // fieldChecks lists, for each kind, its fields and how to check a value.
 var fieldChecks = map[Kind]map[string]func(json.RawMessage) error{
-	KindAnnotation: {
-		"article": annotationField(func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Article) }),
-		"source":  annotationField(func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Source) }),
-		"target":  annotationField(func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Target) }),
-		"color":   annotationField(func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Color) }),
-		"note":    annotationField(func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Note) }),
-		"tags":    annotationField(func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Tags) }),
-		"created": annotationField(func(a *annotation.Annotation, v json.RawMessage) error {
-			var ms int64
-			if err := strict(v, &ms); err != nil {
-				return err
-			}
-			a.Created = time.UnixMilli(ms).UTC()
-			a.Modified = a.Created
-			return nil
-		}),
-	},
+	KindAnnotation: nil, // checkAnnotation
 	KindArticle: {
 		"doc": func(v json.RawMessage) error {
 			var a article.Article
@@ -169,27 +205,6 @@ var fieldChecks = map[Kind]map[string]func(json.RawMessage) error{
 			return nil
 		},
 	},
-}
-
-// annotationField checks one annotation field by setting it on an
-// otherwise valid annotation and validating that, so the rules are
-// annotation.Validate's own.
-func annotationField(set func(*annotation.Annotation, json.RawMessage) error) func(json.RawMessage) error {
-	return func(v json.RawMessage) error {
-		now := time.Now().UTC()
-		a := annotation.Annotation{
-			ID: "00000000-0000-7000-8000-000000000000", Article: "a",
-			Target: anchor.Selector{Exact: "x", Start: 0, End: 1},
-			Color:  annotation.Yellow, Created: now, Modified: now,
-		}
-		if err := set(&a, v); err != nil {
-			return err
-		}
-		if err := annotation.Validate(&a); err != nil {
-			return errors.New(strings.TrimPrefix(err.Error(), "annotation: "))
-		}
-		return nil
-	}
 }
 
 // strict decodes v into out, refusing unknown object keys and anything

@@ -451,8 +451,9 @@ func (b *bench) syncMemory(ctx context.Context, m *server, data string, c *syncC
 	if err != nil {
 		return err
 	}
+	b.rep.printf("  Restarted on the same data folder, read the same way (extra figures):\n")
 	b.rep.table("l", [][]string{
-		{"restarted on the same data (extra figures)", "resident", "of which anonymous"},
+		{"", "resident", "of which anonymous"},
 		{"  idle, just started", mb(float64(idle) * 1024), ""},
 		{"  with the 1,000 streams open again", mb(again[len(again)-1]), mb(float64(anon) * 1024)},
 	})

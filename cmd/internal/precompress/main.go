@@ -1,7 +1,9 @@
 // Command precompress writes brotli (.br) and gzip (.gz) copies of the
 // files it is given, for the server to send to browsers that accept them.
 // It runs at build time, so the best (slowest) settings cost nothing at
-// request time.
+// request time. Beside them it writes NAME.sums, the SHA-256 and size of
+// the file and of each copy, so the server need not read megabytes of
+// WebAssembly at start-up only to name their versions.
 //
 //	go run ./cmd/internal/precompress web/app.wasm web/margin.css
 package main
@@ -9,9 +11,12 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/andybalholm/brotli"
 )
@@ -44,10 +49,17 @@ func compress(name string) error {
 	if err := write(gw, raw); err != nil {
 		return fmt.Errorf("gzip %s: %w", name, err)
 	}
+	var sums strings.Builder
 	for _, out := range []struct {
 		suffix string
 		data   []byte
-	}{{".br", br.Bytes()}, {".gz", gz.Bytes()}} {
+	}{{"", raw}, {".br", br.Bytes()}, {".gz", gz.Bytes()}} {
+		fmt.Fprintf(&sums, "%x %d %s\n", sha256.Sum256(out.data), len(out.data), filepath.Base(name)+out.suffix)
+	}
+	for _, out := range []struct {
+		suffix string
+		data   []byte
+	}{{".br", br.Bytes()}, {".gz", gz.Bytes()}, {".sums", []byte(sums.String())}} {
 		// Write then rename, so a server never embeds half a file.
 		tmp := name + out.suffix + ".tmp"
 		if err := os.WriteFile(tmp, out.data, 0o644); err != nil {

@@ -118,6 +118,7 @@ type Server struct {
 	log     *slog.Logger
 	static  *static.Handler
 	app     *app.Handler
+	idle    idleRelease // hands memory back after bursts of requests
 	handler http.Handler
 
 	hasher        *account.Hasher
@@ -191,13 +192,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.RegisterOnShutdown(s.hub.close)
 
 	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	relayed := make(chan struct{})
+	relayed := make(chan struct{}, 2)
 	go func() {
-		defer close(relayed)
+		defer func() { relayed <- struct{}{} }()
 		s.Relay(relayCtx)
+	}()
+	go func() {
+		defer func() { relayed <- struct{}{} }()
+		s.idle.run(relayCtx)
 	}()
 	defer func() {
 		stopRelay()
+		<-relayed
 		<-relayed
 	}()
 

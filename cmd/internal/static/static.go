@@ -81,23 +81,65 @@ func New(fsys fs.FS, precompressed bool) (*Handler, error) {
 // the folder also holds the Go source that embeds it.
 func servable(name string) bool {
 	base := path.Base(name)
-	return !strings.HasPrefix(base, ".") && !strings.HasSuffix(base, ".go")
+	return !strings.HasPrefix(base, ".") && !strings.HasSuffix(base, ".go") && !strings.HasSuffix(base, ".sums")
 }
 
 func (h *Handler) index(name string) (*file, error) {
-	sum, size, err := hashFile(h.fsys, name)
+	known := readSums(h.fsys, name)
+	sum, size, err := h.hash(name, known)
 	if err != nil {
 		return nil, err
 	}
 	f := &file{ctype: contentType(name), size: size, etag: `"` + sum[:20] + `"`, variants: map[string]variant{}}
 	for _, enc := range encodings {
-		vsum, _, err := hashFile(h.fsys, name+enc.suffix)
+		vsum, _, err := h.hash(name+enc.suffix, known)
 		if err != nil {
 			continue // no such copy
 		}
 		f.variants[enc.name] = variant{name: name + enc.suffix, etag: `"` + vsum[:20] + "-" + enc.name + `"`}
 	}
 	return f, nil
+}
+
+// sum is a file's SHA-256 and size as the build recorded them.
+type sum struct {
+	hex  string
+	size int64
+}
+
+// readSums reads the sums the build wrote for name and its compressed
+// copies (NAME.sums: "hex size base" lines); none when there is no such
+// file.
+func readSums(fsys fs.FS, name string) map[string]sum {
+	b, err := fs.ReadFile(fsys, name+".sums")
+	if err != nil {
+		return nil
+	}
+	out := map[string]sum{}
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(line)
+		if len(f) != 3 || len(f[0]) != 64 {
+			continue
+		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		out[path.Join(path.Dir(name), f[2])] = sum{hex: f[0], size: n}
+	}
+	return out
+}
+
+// hash returns the SHA-256 and size of a file: from the build's sums when
+// they are there and the size still matches (the file was not rebuilt
+// since), else by reading it.
+func (h *Handler) hash(name string, known map[string]sum) (string, int64, error) {
+	if s, ok := known[name]; ok {
+		if info, err := fs.Stat(h.fsys, name); err == nil && info.Size() == s.size {
+			return s.hex, s.size, nil
+		}
+	}
+	return hashFile(h.fsys, name)
 }
 
 func hashFile(fsys fs.FS, name string) (string, int64, error) {

@@ -158,7 +158,7 @@ func testInvalid(t *testing.T, open opener) {
 	if res.Response.LastMutationID != 4 {
 		t.Fatalf("last mutation id %d: rejected mutations count as processed", res.Response.LastMutationID)
 	}
-	if m := res.Response.Results[1].Message; !strings.Contains(m, "color") || strings.HasPrefix(m, "sync:") {
+	if m := res.Response.Results[1].Message; !strings.Contains(m, "mauve") || strings.HasPrefix(m, "sync:") {
 		t.Fatalf("message %q", m)
 	}
 	recs, _ := pullAll(t, s, u.ID, "", 0, 10)

@@ -99,6 +99,8 @@ type db struct {
 	log   *slog.Logger
 	hooks Hooks
 	opts  Options
+	stmts stmtCache // SQLite's prepared writer statements
+	group *grouper  // SQLite's group committer of pushes
 
 	hub        hub           // this process's listeners
 	instance   string        // tells this process's notifications from others'
@@ -152,6 +154,7 @@ func openSQLite(ctx context.Context, opts Options) (*db, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
 	s.r = r
+	s.startGroup()
 	return s, nil
 }
 
@@ -178,6 +181,7 @@ func openPostgres(ctx context.Context, opts Options) (*db, error) {
 
 func newDB(d dialect, opts Options) *db {
 	return &db{dialect: d, log: opts.Log, hooks: opts.Hooks, opts: opts,
+		stmts:    stmtCache{on: d.name == "sqlite", m: map[string]*sql.Stmt{}},
 		instance: randomID(8), stop: make(chan struct{}), listening: make(chan struct{})}
 }
 
@@ -196,6 +200,7 @@ func (s *db) Close() error {
 	}
 	close(s.stop)
 	s.wg.Wait()
+	s.stmts.close()
 	err := s.w.Close()
 	if s.r != s.w && s.r != nil {
 		err = errors.Join(err, s.r.Close())

@@ -21,20 +21,37 @@ const keepHashes = 1000
 // order everywhere: the client's row, then the user's row (held to the
 // end, so the user's pushes run one at a time and each version is greater
 // than every committed one), then objects.
+//
+// On SQLite the pushes waiting for the one writer are committed together
+// (see group.go); each still succeeds or fails on its own.
 func (s *db) Push(ctx context.Context, userID string, req *msync.PushRequest, now time.Time) (PushResult, error) {
+	// Checking and hashing the mutations needs no database: done before
+	// the transaction, it does not hold up the one writer.
+	pre := make([]prepared, len(req.Mutations))
+	for i := range req.Mutations {
+		m := &req.Mutations[i]
+		pre[i] = prepared{hash: hashOf(m), err: msync.CheckMutation(m)}
+	}
 	var res PushResult
-	err := s.write(ctx, "push", func(tx *sql.Tx) error {
-		res = PushResult{}
-		return s.push(ctx, tx, userID, req, now, &res)
-	})
+	var err error
+	if s.group != nil {
+		res, err = s.group.push(ctx, s, userID, req, pre, now)
+	} else {
+		var misses []string
+		err = s.write(ctx, "push", func(tx *sql.Tx) error {
+			res = PushResult{}
+			return s.push(ctx, cachedTx{tx: tx, c: &s.stmts, misses: &misses}, userID, req, pre, now, &res)
+		})
+		s.stmts.prepare(ctx, s.w, misses)
+		if err == nil && s.hooks.AfterCommit != nil {
+			s.hooks.AfterCommit(ctx)
+		}
+	}
 	if err != nil {
 		if s.foreignKey(err) {
 			err = ErrNotFound // the user was deleted under us
 		}
 		return PushResult{}, fmt.Errorf("store: push from client %s: %w", req.ClientID, err)
-	}
-	if s.hooks.AfterCommit != nil {
-		s.hooks.AfterCommit(ctx)
 	}
 	return res, nil
 }
@@ -54,6 +71,13 @@ type pushState struct {
 	global           *atomic.Int64 // the test-only broken variant's counter
 }
 
+// prepared is what a push works out about one mutation before its
+// transaction: its hash and whether it is valid.
+type prepared struct {
+	hash string
+	err  error // from msync.CheckMutation
+}
+
 type revisionRow struct {
 	kind msync.Kind
 	id   string
@@ -65,18 +89,16 @@ type hashRow struct {
 	hash string
 }
 
-func (s *db) push(ctx context.Context, tx *sql.Tx, userID string, req *msync.PushRequest, now time.Time, res *PushResult) error {
+func (s *db) push(ctx context.Context, tx querier, userID string, req *msync.PushRequest, pre []prepared, now time.Time, res *PushResult) error {
 	nowMS := ms(now)
 	// The client's row first: its lock makes two pushes of one client run
-	// one after the other, so a mutation cannot be applied twice.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_clients (client_id, user_id, created_at, last_seen_at)
-		VALUES ($1, $2, $3, $3) ON CONFLICT (client_id) DO NOTHING`, req.ClientID, userID, nowMS); err != nil {
-		return err
-	}
+	// one after the other, so a mutation cannot be applied twice. Another
+	// user's row is touched too, but the push then rolls back.
 	var owner string
 	var last int64
-	if err := tx.QueryRowContext(ctx, `UPDATE sync_clients SET last_seen_at = $2 WHERE client_id = $1
-		RETURNING user_id, last_mutation_id`, req.ClientID, nowMS).Scan(&owner, &last); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO sync_clients (client_id, user_id, created_at, last_seen_at)
+		VALUES ($1, $2, $3, $3) ON CONFLICT (client_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+		RETURNING user_id, last_mutation_id`, req.ClientID, userID, nowMS).Scan(&owner, &last); err != nil {
 		return err
 	}
 	if owner != userID {
@@ -103,42 +125,44 @@ func (s *db) push(ctx context.Context, tx *sql.Tx, userID string, req *msync.Pus
 
 	// Which mutations this push processes: those after last, without a gap.
 	var skipped, todo []*msync.Mutation
+	var skippedPre, todoPre []prepared
 	next := last + 1
 	for i := range req.Mutations {
 		m := &req.Mutations[i]
 		switch {
 		case m.ID <= last:
 			skipped = append(skipped, m)
+			skippedPre = append(skippedPre, pre[i])
 		case m.ID == next:
 			todo = append(todo, m)
+			todoPre = append(todoPre, pre[i])
 			next++
 		}
 		if m.ID > next {
 			break
 		}
 	}
-	if err := checkReplays(ctx, tx, req.ClientID, skipped); err != nil {
+	if err := checkReplays(ctx, tx, req.ClientID, skipped, skippedPre); err != nil {
 		return err
 	}
 	for _, m := range skipped {
 		res.Response.Results = append(res.Response.Results, msync.Result{ID: m.ID, Status: msync.StatusSkipped})
 	}
 
-	valid := make([]bool, len(todo))
 	var keys []msync.Key
 	for i, m := range todo {
-		if msync.CheckMutation(m) == nil {
-			valid[i] = true
+		if todoPre[i].err == nil {
 			keys = append(keys, m.Key())
 		}
 	}
 	if err := st.load(ctx, tx, keys); err != nil {
 		return err
 	}
+	prevLast := last
 	for i, m := range todo {
-		r := st.apply(m, valid[i], res)
+		r := st.apply(m, todoPre[i].err, res)
 		res.Response.Results = append(res.Response.Results, r)
-		st.hashes = append(st.hashes, hashRow{m.ID, hashOf(m)})
+		st.hashes = append(st.hashes, hashRow{m.ID, todoPre[i].hash})
 		last = m.ID
 	}
 
@@ -149,9 +173,12 @@ func (s *db) push(ctx context.Context, tx *sql.Tx, userID string, req *msync.Pus
 		if _, err := tx.ExecContext(ctx, "UPDATE sync_clients SET last_mutation_id = $2 WHERE client_id = $1", req.ClientID, last); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sync_mutations WHERE client_id = $1 AND mutation_id <= $2",
-			req.ClientID, last-keepHashes); err != nil {
-			return err
+		// Old hashes go a hundred at a time, not on every push.
+		if last/100 != prevLast/100 && last > keepHashes {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM sync_mutations WHERE client_id = $1 AND mutation_id <= $2",
+				req.ClientID, last-keepHashes); err != nil {
+				return err
+			}
 		}
 	}
 	if st.seq != startSeq && s.opts.globalVersions == nil {
@@ -177,7 +204,7 @@ func hashOf(m *msync.Mutation) string {
 
 // checkReplays compares mutations the client sent before with the hashes
 // kept of them: a different one is a reused number (ErrClientReused).
-func checkReplays(ctx context.Context, tx *sql.Tx, clientID string, ms []*msync.Mutation) error {
+func checkReplays(ctx context.Context, tx querier, clientID string, ms []*msync.Mutation, pre []prepared) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -199,8 +226,8 @@ func checkReplays(ctx context.Context, tx *sql.Tx, clientID string, ms []*msync.
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, m := range ms {
-		if h, ok := kept[m.ID]; ok && h != hashOf(m) {
+	for i, m := range ms {
+		if h, ok := kept[m.ID]; ok && h != pre[i].hash {
 			return fmt.Errorf("%w: mutation %d", ErrClientReused, m.ID)
 		}
 	}
@@ -208,10 +235,9 @@ func checkReplays(ctx context.Context, tx *sql.Tx, clientID string, ms []*msync.
 }
 
 // apply processes one mutation against the state and returns its result.
-func (st *pushState) apply(m *msync.Mutation, valid bool, res *PushResult) msync.Result {
-	if !valid {
-		err := msync.CheckMutation(m)
-		msg := strings.TrimPrefix(err.Error(), msync.ErrInvalid.Error()+": ")
+func (st *pushState) apply(m *msync.Mutation, invalid error, res *PushResult) msync.Result {
+	if invalid != nil {
+		msg := strings.TrimPrefix(invalid.Error(), msync.ErrInvalid.Error()+": ")
 		return msync.Result{ID: m.ID, Status: msync.StatusRejected, Reason: msync.ReasonInvalid, Message: msg}
 	}
 	if m.Kind == msync.KindAnnotation && st.foreign[m.Object] {
@@ -244,69 +270,60 @@ func (st *pushState) apply(m *msync.Mutation, valid bool, res *PushResult) msync
 }
 
 // load reads the user's current objects that the keys name, with their
-// fields, and which of the annotation ids belong to other users.
-func (st *pushState) load(ctx context.Context, tx *sql.Tx, keys []msync.Key) error {
-	want := map[msync.Key]bool{}
-	var ids, annotations []string
-	seen := map[string]bool{}
+// fields, and which of the annotation ids belong to other users. Each
+// query names the kind, so it is a lookup on the primary key (or, for
+// annotations, on the unique index of their ids), however many objects
+// the user has.
+func (st *pushState) load(ctx context.Context, tx querier, keys []msync.Key) error {
+	byKind := map[msync.Kind][]string{}
+	seen := map[msync.Key]bool{}
 	for _, k := range keys {
-		want[k] = true
-		if !seen[k.ID] {
-			seen[k.ID] = true
-			ids = append(ids, k.ID)
-		}
-		if k.Kind == msync.KindAnnotation {
-			annotations = append(annotations, k.ID)
+		if !seen[k] {
+			seen[k] = true
+			byKind[k.Kind] = append(byKind[k.Kind], k.ID)
 		}
 	}
-	for chunk := range chunks(ids, 500) {
-		if err := st.loadChunk(ctx, tx, chunk, want); err != nil {
-			return err
-		}
-	}
-	for chunk := range chunks(annotations, 500) {
-		args := []any{st.userID}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM objects WHERE kind = 'annotation' AND id IN ("+
-			params(2, len(chunk))+") AND user_id <> $1", appendStrings(args, chunk)...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+	for kind, ids := range byKind {
+		for chunk := range chunks(ids, 500) {
+			if err := st.loadChunk(ctx, tx, kind, chunk); err != nil {
 				return err
 			}
-			st.foreign[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 	}
 	return nil
 }
 
-func (st *pushState) loadChunk(ctx context.Context, tx *sql.Tx, ids []string, want map[msync.Key]bool) error {
-	rows, err := tx.QueryContext(ctx, "SELECT kind, id, version, deleted_hlc, created_at, fields FROM objects WHERE user_id = $1 AND id IN ("+
-		params(2, len(ids))+")", appendStrings([]any{st.userID}, ids)...)
+// loadChunk reads the objects of one kind with the given ids. Annotation
+// ids are unique across users, so those are looked up without the user,
+// and a row of another user marks the id as foreign.
+func (st *pushState) loadChunk(ctx context.Context, tx querier, kind msync.Kind, ids []string) error {
+	var rows *sql.Rows
+	var err error
+	if kind == msync.KindAnnotation {
+		rows, err = tx.QueryContext(ctx, "SELECT user_id, id, version, deleted_hlc, created_at, fields FROM objects WHERE kind = 'annotation' AND id IN ("+
+			params(1, len(ids))+")", appendStrings(nil, ids)...)
+	} else {
+		rows, err = tx.QueryContext(ctx, "SELECT user_id, id, version, deleted_hlc, created_at, fields FROM objects WHERE user_id = $1 AND kind = $2 AND id IN ("+
+			params(3, len(ids))+")", appendStrings([]any{st.userID, string(kind)}, ids)...)
+	}
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var dec fieldsDecoder
 	for rows.Next() {
-		var r msync.Record
-		var kind string
+		r := msync.Record{Kind: kind}
+		var owner string
 		var deleted int64
 		var fields []byte
-		if err := rows.Scan(&kind, &r.ID, &r.Version, &deleted, &r.Created, &fields); err != nil {
+		if err := rows.Scan(&owner, &r.ID, &r.Version, &deleted, &r.Created, &fields); err != nil {
 			return err
 		}
-		r.Kind, r.Deleted = msync.Kind(kind), msync.HLC(deleted)
-		if !want[r.Key()] {
+		if owner != st.userID {
+			st.foreign[r.ID] = true
 			continue
 		}
+		r.Deleted = msync.HLC(deleted)
 		if r.Fields, err = dec.decode(fields); err != nil {
 			return fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
 		}
@@ -320,7 +337,7 @@ func (st *pushState) loadChunk(ctx context.Context, tx *sql.Tx, ids []string, wa
 
 // flush writes the push's changes: objects, revisions and the processed
 // mutations' hashes, many rows a statement.
-func (st *pushState) flush(ctx context.Context, tx *sql.Tx) error {
+func (st *pushState) flush(ctx context.Context, tx querier) error {
 	var objects [][]any
 	for _, k := range st.dirty {
 		r := st.records[k]

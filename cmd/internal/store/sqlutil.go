@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"iter"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ const rowsPerInsert = 100
 // insertRows inserts rows, each a list of values for the columns prefix
 // names, rowsPerInsert at a time: prefix ends in VALUES, suffix (an ON
 // CONFLICT clause, or empty) follows the rows.
-func insertRows(ctx context.Context, tx *sql.Tx, prefix, suffix string, rows [][]any) error {
+func insertRows(ctx context.Context, tx querier, prefix, suffix string, rows [][]any) error {
 	for chunk := range chunks(rows, rowsPerInsert) {
 		var b strings.Builder
 		b.WriteString(prefix)
