@@ -25,6 +25,7 @@ import (
 	"margin/assets"
 	"margin/cmd/internal/account"
 	"margin/cmd/internal/articles"
+	"margin/cmd/internal/pgtest"
 	"margin/cmd/internal/server"
 	"margin/cmd/internal/store"
 )
@@ -42,7 +43,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	ui.Register(lib, nil)
-	os.Exit(m.Run())
+	pgtest.Main(m)
 }
 
 // tb is what the harness needs of *testing.T and *rapid.T.
@@ -54,10 +55,12 @@ type tb interface {
 	Failed() bool
 }
 
-// harness is a Margin server on a SQLite file, with one user signed in.
+// harness is a Margin server on a SQLite file (or, with dsn set, a
+// PostgreSQL database), with one user signed in.
 type harness struct {
 	t      tb
 	path   string
+	dsn    string
 	ts     *httptest.Server
 	srv    atomic.Pointer[server.Server]
 	log    *logBuffer
@@ -90,7 +93,14 @@ func (l *logBuffer) String() string {
 // newHarness starts a server on a new SQLite file in dir.
 func newHarness(t tb, dir string) *harness {
 	t.Helper()
-	h := &harness{t: t, path: filepath.Join(dir, "margin.db"), log: &logBuffer{}}
+	return newHarnessOn(t, dir, "")
+}
+
+// newHarnessOn starts a server on the PostgreSQL database at dsn, or with
+// dsn empty on a new SQLite file in dir.
+func newHarnessOn(t tb, dir, dsn string) *harness {
+	t.Helper()
+	h := &harness{t: t, path: filepath.Join(dir, "margin.db"), dsn: dsn, log: &logBuffer{}}
 	h.open()
 	ctx := context.Background()
 	u, err := h.store().CreateUser(ctx, "reader", "not a real hash")
@@ -124,7 +134,11 @@ func (h *harness) open() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := store.Open(ctx, store.Options{Path: h.path})
+	opts := store.Options{Path: h.path}
+	if h.dsn != "" {
+		opts = store.Options{DSN: h.dsn}
+	}
+	st, err := store.Open(ctx, opts)
 	if err != nil {
 		h.t.Fatalf("open store: %v", err)
 	}

@@ -17,11 +17,16 @@ import (
 	"margin/app/annotation"
 	"margin/app/local"
 	msync "margin/app/sync"
+	"margin/cmd/internal/pgtest"
 )
 
 // s1Checks is how many cases S1 runs unless -rapid.checks (or
 // RAPID_CHECKS) says otherwise.
 const s1Checks = 1000
+
+// s1ChecksPostgres is how many S1 runs against PostgreSQL (D6), where
+// every case needs a database of its own.
+const s1ChecksPostgres = 100
 
 // model is what the server must hold: it applies each push the server
 // answered, as the protocol says, and predicts every answer.
@@ -130,7 +135,21 @@ func TestS1ModelBased(t *testing.T) {
 			rt.Fatalf("%v", err)
 		}
 		defer os.RemoveAll(caseDir)
-		runS1(rt, caseDir)
+		runS1(rt, caseDir, "")
+	})
+}
+
+// TestS1ModelBasedPostgres is S1 against PostgreSQL (D6's backend matrix):
+// the same model, faults and checks, a new database per case.
+func TestS1ModelBasedPostgres(t *testing.T) {
+	if !flagSet("rapid.checks") && os.Getenv("RAPID_CHECKS") == "" {
+		flag.Set("rapid.checks", fmt.Sprint(s1ChecksPostgres))
+		defer flag.Set("rapid.checks", fmt.Sprint(s1Checks))
+	}
+	pgtest.DSN(t) // skips, or fails under CI=true, without PostgreSQL
+	dir := t.TempDir()
+	rapid.Check(t, func(rt *rapid.T) {
+		runS1(rt, dir, pgtest.DSN(t))
 	})
 }
 
@@ -155,9 +174,9 @@ func flagSet(name string) bool {
 	return set
 }
 
-func runS1(rt *rapid.T, dir string) {
+func runS1(rt *rapid.T, dir, dsn string) {
 	ctx := context.Background()
-	h := newHarness(rt, dir)
+	h := newHarnessOn(rt, dir, dsn)
 	mod := newModel()
 	faults := true
 	var stashed []msync.PushRequest
