@@ -267,13 +267,32 @@ func (s *Store) PutArticle(ctx context.Context, a *article.Article) error {
 	if err := article.Check(a); err != nil {
 		return fmt.Errorf("local: article %s: %w", a.ID, err)
 	}
-	doc, err := json.Marshal(a)
-	if err != nil {
-		return fmt.Errorf("local: encode article %s: %w", a.ID, err)
+	// The article is encoded only when the kept copy differs, and the
+	// kept copy is compared by its metadata alone: a long article's model
+	// is megabytes of JSON that opening it must not spend time on twice.
+	var doc json.RawMessage
+	fields := func() (map[string]json.RawMessage, error) {
+		if doc == nil {
+			b, err := json.Marshal(a)
+			if err != nil {
+				return nil, fmt.Errorf("encode article %s: %w", a.ID, err)
+			}
+			doc = b
+		}
+		return map[string]json.RawMessage{"doc": doc}, nil
 	}
-	changed, err := s.upsert(ctx, msync.KindArticle, a.ID, map[string]json.RawMessage{"doc": doc}, func(o *object) bool {
-		cur, err := docOf(o.View)
-		return err == nil && cur.Meta.Hash == a.Meta.Hash && cur.Meta.Title == a.Meta.Title
+	changed, err := s.upsert(ctx, msync.KindArticle, a.ID, fields, func(o *object) bool {
+		f, ok := o.View.Fields["doc"]
+		if !ok {
+			return false
+		}
+		var cur struct {
+			Meta struct {
+				Title string `json:"title"`
+				Hash  string `json:"hash"`
+			} `json:"meta"`
+		}
+		return json.Unmarshal(f.Value, &cur) == nil && cur.Meta.Hash == a.Meta.Hash && cur.Meta.Title == a.Meta.Title
 	})
 	if err != nil {
 		return fmt.Errorf("local: save article %s: %w", a.ID, err)
@@ -285,8 +304,8 @@ func (s *Store) PutArticle(ctx context.Context, a *article.Article) error {
 }
 
 // upsert logs an upsert of the fields of an object, unless same says the
-// live object already holds them.
-func (s *Store) upsert(ctx context.Context, kind msync.Kind, id string, fields map[string]json.RawMessage, same func(o *object) bool) (changed bool, err error) {
+// live object already holds them; fields is called only then.
+func (s *Store) upsert(ctx context.Context, kind msync.Kind, id string, fields func() (map[string]json.RawMessage, error), same func(o *object) bool) (changed bool, err error) {
 	if err := s.prepare(ctx); err != nil {
 		return false, err
 	}
@@ -307,7 +326,11 @@ func (s *Store) upsert(ctx context.Context, kind msync.Kind, id string, fields m
 		if o == nil {
 			o = &object{ID: id}
 		}
-		if err := s.log(t, me, o, msync.Mutation{Op: msync.OpUpsert, Kind: kind, Object: id, Fields: fields}); err != nil {
+		f, err := fields()
+		if err != nil {
+			return err
+		}
+		if err := s.log(t, me, o, msync.Mutation{Op: msync.OpUpsert, Kind: kind, Object: id, Fields: f}); err != nil {
 			return err
 		}
 		changed = true

@@ -24,7 +24,7 @@ func (s *Store) PutPosition(ctx context.Context, articleID string, p Position) e
 	if err != nil {
 		return fmt.Errorf("local: encode position: %w", err)
 	}
-	changed, err := s.upsert(ctx, msync.KindPosition, articleID, map[string]json.RawMessage{"at": at}, func(o *object) bool {
+	changed, err := s.upsert(ctx, msync.KindPosition, articleID, fieldsOf("at", at), func(o *object) bool {
 		f, ok := o.View.Fields["at"]
 		return ok && string(f.Value) == string(at)
 	})
@@ -60,7 +60,7 @@ func (s *Store) PutSetting(ctx context.Context, name, value string) error {
 	if err != nil {
 		return fmt.Errorf("local: encode setting: %w", err)
 	}
-	changed, err := s.upsert(ctx, msync.KindSetting, name, map[string]json.RawMessage{"value": v}, func(o *object) bool {
+	changed, err := s.upsert(ctx, msync.KindSetting, name, fieldsOf("value", v), func(o *object) bool {
 		f, ok := o.View.Fields["value"]
 		return ok && string(f.Value) == string(v)
 	})
@@ -248,4 +248,10 @@ func (s *Store) Erase(ctx context.Context) error {
 	s.waiting = map[string]*annotation.Annotation{}
 	s.mu.Unlock()
 	return nil
+}
+
+// fieldsOf returns the fields of an upsert of one field, as upsert takes
+// them.
+func fieldsOf(name string, v json.RawMessage) func() (map[string]json.RawMessage, error) {
+	return func() (map[string]json.RawMessage, error) { return map[string]json.RawMessage{name: v}, nil }
 }

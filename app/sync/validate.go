@@ -98,8 +98,14 @@ func CheckMutation(m *Mutation) error {
 	if len(m.Fields) == 0 {
 		return invalid("mutation %d: an upsert sets at least one field", m.ID)
 	}
-	if m.Kind == KindAnnotation {
-		return checkAnnotation(m)
+	// Annotation fields are decoded onto an otherwise valid annotation,
+	// which is validated once at the end, so their rules are
+	// annotation.Validate's own; other kinds check each value alone.
+	now := time.Now().UTC()
+	probe := annotation.Annotation{
+		ID: m.Object, Article: "a",
+		Target: anchor.Selector{Exact: "x", Start: 0, End: 1},
+		Color:  annotation.Yellow, Created: now, Modified: now,
 	}
 	for _, name := range names(m.Fields) {
 		f, ok := check[name]
@@ -110,76 +116,58 @@ func CheckMutation(m *Mutation) error {
 		if len(v) > maxFieldBytes {
 			return invalid("mutation %d: field %q is larger than %d bytes", m.ID, name, maxFieldBytes)
 		}
-		if err := f(v); err != nil {
+		if err := f(&probe, v); err != nil {
 			return invalid("mutation %d: field %q: %v", m.ID, name, err)
 		}
 	}
-	return nil
-}
-
-// checkAnnotation checks an annotation upsert's fields by setting them on
-// an otherwise valid annotation and validating that once, so the rules
-// are annotation.Validate's own.
-func checkAnnotation(m *Mutation) error {
-	now := time.Now().UTC()
-	a := annotation.Annotation{
-		ID: m.Object, Article: "a",
-		Target: anchor.Selector{Exact: "x", Start: 0, End: 1},
-		Color:  annotation.Yellow, Created: now, Modified: now,
+	if m.Kind != KindAnnotation {
+		return nil
 	}
-	for _, name := range names(m.Fields) {
-		set, ok := annotationFields[name]
-		if !ok {
-			return invalid("mutation %d: a %s has no field %q", m.ID, m.Kind, name)
-		}
-		v := m.Fields[name]
-		if len(v) > maxFieldBytes {
-			return invalid("mutation %d: field %q is larger than %d bytes", m.ID, name, maxFieldBytes)
-		}
-		if err := set(&a, v); err != nil {
-			return invalid("mutation %d: field %q: %v", m.ID, name, err)
-		}
-	}
-	if err := annotation.Validate(&a); err != nil {
+	if err := annotation.Validate(&probe); err != nil {
 		return invalid("mutation %d: %s", m.ID, strings.TrimPrefix(err.Error(), "annotation: "))
 	}
 	return nil
 }
 
-// annotationFields lists an annotation's fields and how each is decoded
-// onto an annotation.
-var annotationFields = map[string]func(*annotation.Annotation, json.RawMessage) error{
-	"article": func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Article) },
-	"source":  func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Source) },
-	"target":  func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Target) },
-	"color":   func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Color) },
-	"note":    func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Note) },
-	"tags":    func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Tags) },
-	"created": func(a *annotation.Annotation, v json.RawMessage) error {
-		var ms int64
-		if err := strict(v, &ms); err != nil {
-			return err
-		}
-		a.Created = time.UnixMilli(ms).UTC()
-		a.Modified = a.Created
-		return nil
-	},
+// fieldCheck decodes and checks one field's value; an annotation's is
+// decoded onto the probe annotation.
+type fieldCheck func(probe *annotation.Annotation, v json.RawMessage) error
+
+// alone adapts a check that needs no probe.
+func alone(f func(json.RawMessage) error) fieldCheck {
+	return func(_ *annotation.Annotation, v json.RawMessage) error { return f(v) }
 }
 
 // fieldChecks lists, for each kind, its fields and how to check a value.
-var fieldChecks = map[Kind]map[string]func(json.RawMessage) error{
-	KindAnnotation: nil, // checkAnnotation
+var fieldChecks = map[Kind]map[string]fieldCheck{
+	KindAnnotation: {
+		"article": func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Article) },
+		"source":  func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Source) },
+		"target":  func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Target) },
+		"color":   func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Color) },
+		"note":    func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Note) },
+		"tags":    func(a *annotation.Annotation, v json.RawMessage) error { return strict(v, &a.Tags) },
+		"created": func(a *annotation.Annotation, v json.RawMessage) error {
+			var ms int64
+			if err := strict(v, &ms); err != nil {
+				return err
+			}
+			a.Created = time.UnixMilli(ms).UTC()
+			a.Modified = a.Created
+			return nil
+		},
+	},
 	KindArticle: {
-		"doc": func(v json.RawMessage) error {
+		"doc": alone(func(v json.RawMessage) error {
 			var a article.Article
 			if err := json.Unmarshal(v, &a); err != nil {
 				return fmt.Errorf("not an article: %v", err)
 			}
 			return article.Check(&a)
-		},
+		}),
 	},
 	KindPosition: {
-		"at": func(v json.RawMessage) error {
+		"at": alone(func(v json.RawMessage) error {
 			var p struct {
 				B int     `json:"b"`
 				F float64 `json:"f"`
@@ -191,10 +179,10 @@ var fieldChecks = map[Kind]map[string]func(json.RawMessage) error{
 				return errors.New("a reading position is a block number and a fraction from 0 to 1")
 			}
 			return nil
-		},
+		}),
 	},
 	KindSetting: {
-		"value": func(v json.RawMessage) error {
+		"value": alone(func(v json.RawMessage) error {
 			var s string
 			if err := strict(v, &s); err != nil {
 				return errors.New("a setting's value is a string")
@@ -203,7 +191,7 @@ var fieldChecks = map[Kind]map[string]func(json.RawMessage) error{
 				return errors.New("a setting's value is at most 1024 bytes")
 			}
 			return nil
-		},
+		}),
 	},
 }
 

@@ -194,9 +194,12 @@ func (r *Reader) removePlaced(id string) *placed {
 // the other tabs. A full storage keeps a in memory and says so.
 func (r *Reader) save(ctx app.Context, a annotation.Annotation, gone ...string) {
 	notes, channel := r.notes, r.ann.channel
-	// Started now, not after the paint: a tab closed in the next frame
-	// must not lose the mark.
-	ctx.Async(func() {
+	// Started in the task right after the mark is painted: a write to
+	// the device is one transaction over the objects, the outbox and the
+	// sync state, whose callbacks, run before the paint, made a new mark
+	// show a frame late. A tab closed within that frame can lose the
+	// mark; the write runs in order with the other edits all the same.
+	browser.AfterPaint(func() {
 		c, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
 		err := notes.PutAnnotation(c, a)
@@ -214,7 +217,6 @@ func (r *Reader) save(ctx app.Context, a annotation.Annotation, gone ...string) 
 			}
 		}
 	})
-	startNow()
 }
 
 // saved reports the outcome of a save to the reader when it failed.

@@ -35,7 +35,9 @@ const seedJS = `(async (n, hash, article) => {
 		})
 		.filter((l) => l.cps.length > 60);
 	const db = await new Promise((ok, fail) => {
-		const r = indexedDB.open("margin", 1);
+		// Whatever version the app has made; version-1 records, which the
+		// app still reads, are the simplest to write from here.
+		const r = indexedDB.open("margin");
 		r.onupgradeneeded = () => {
 			const os = r.result.createObjectStore("annotations", { keyPath: "id" });
 			os.createIndex("article", "article");
