@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	msync "margin/app/sync"
@@ -223,4 +224,25 @@ func (c *Client) Events(ctx context.Context) (int, <-chan Event, error) {
 		}
 	}()
 	return resp.StatusCode, ch, nil
+}
+
+// LogBuffer collects a server's log lines, safe for the server's
+// goroutines to write while a test reads them.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -9,7 +8,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,31 +39,13 @@ func openStore(t *testing.T, hooks ...func(*store.Options)) (store.Store, string
 	return st, path
 }
 
-// logBuffer collects a server's log lines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // apiServer is a server with a store, under httptest, relaying change
 // notices to its event streams.
 type apiServer struct {
 	*Server
 	URL   string
 	Store store.Store
-	Log   *logBuffer
+	Log   *apitest.LogBuffer
 }
 
 // newAPIServer starts a server on a new SQLite store; edit adjusts its
@@ -78,7 +58,7 @@ func newAPIServer(t *testing.T, edit ...func(*Config)) *apiServer {
 
 func newAPIServerOn(t *testing.T, st store.Store, edit ...func(*Config)) *apiServer {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &apitest.LogBuffer{}
 	cfg := Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap,
 		Log: slog.New(slog.NewTextHandler(logs, nil))}
 	for _, e := range edit {

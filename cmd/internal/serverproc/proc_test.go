@@ -1,15 +1,14 @@
 package serverproc
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
+	"margin/cmd/internal/apitest"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -42,26 +41,9 @@ func binary(t *testing.T) string {
 type proc struct {
 	URL  string
 	cmd  *exec.Cmd
-	log  *logBuffer
+	log  *apitest.LogBuffer
 	done chan struct{} // closed when the process has exited
 	err  error         // how it exited, once done is closed
-}
-
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // freeAddr returns a loopback address nobody listens on.
@@ -81,7 +63,7 @@ func freeAddr(t *testing.T) string {
 func start(t *testing.T, data string, env []string, args ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	p := &proc{URL: "http://" + addr, log: &logBuffer{}, done: make(chan struct{})}
+	p := &proc{URL: "http://" + addr, log: &apitest.LogBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--addr", addr, "--data", data}, args...)...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"margin/cmd/internal/apitest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,31 +64,13 @@ type harness struct {
 	dsn    string
 	ts     *httptest.Server
 	srv    atomic.Pointer[server.Server]
-	log    *logBuffer
+	log    *apitest.LogBuffer
 	userID string
 	cookie string
 
 	// mu guards st, which a restart replaces.
 	mu sync.Mutex
 	st store.Store
-}
-
-// logBuffer collects the server's log lines, shown when a test fails.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // newHarness starts a server on a new SQLite file in dir.
@@ -100,7 +83,7 @@ func newHarness(t tb, dir string) *harness {
 // dsn empty on a new SQLite file in dir.
 func newHarnessOn(t tb, dir, dsn string) *harness {
 	t.Helper()
-	h := &harness{t: t, path: filepath.Join(dir, "margin.db"), dsn: dsn, log: &logBuffer{}}
+	h := &harness{t: t, path: filepath.Join(dir, "margin.db"), dsn: dsn, log: &apitest.LogBuffer{}}
 	h.open()
 	ctx := context.Background()
 	u, err := h.store().CreateUser(ctx, "reader", "not a real hash")
