@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,7 +126,7 @@ func show(r msync.Record) string {
 }
 
 func TestS1ModelBased(t *testing.T) {
-	if !flagSet("rapid.checks") && os.Getenv("RAPID_CHECKS") == "" {
+	if !checksGiven() {
 		flag.Set("rapid.checks", fmt.Sprint(s1Checks))
 	}
 	dir := memoryDir(t)
@@ -142,7 +143,7 @@ func TestS1ModelBased(t *testing.T) {
 // TestS1ModelBasedPostgres is S1 against PostgreSQL (D6's backend matrix):
 // the same model, faults and checks, a new database per case.
 func TestS1ModelBasedPostgres(t *testing.T) {
-	if !flagSet("rapid.checks") && os.Getenv("RAPID_CHECKS") == "" {
+	if !checksGiven() {
 		flag.Set("rapid.checks", fmt.Sprint(s1ChecksPostgres))
 		defer flag.Set("rapid.checks", fmt.Sprint(s1Checks))
 	}
@@ -166,6 +167,13 @@ func memoryDir(t *testing.T) string {
 	}
 	return t.TempDir()
 }
+
+// checksGiven reports whether the command line or the environment set
+// how many cases rapid runs. It is read once, before the tests here set
+// the flag themselves (flag.Visit counts those too).
+var checksGiven = sync.OnceValue(func() bool {
+	return flagSet("rapid.checks") || os.Getenv("RAPID_CHECKS") != ""
+})
 
 // flagSet reports whether the named flag was given on the command line.
 func flagSet(name string) bool {
