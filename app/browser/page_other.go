@@ -55,3 +55,9 @@ func Reload() {}
 
 // Replace does nothing outside a browser.
 func Replace(url string) {}
+
+// BeforeNavigation does nothing outside a browser: nothing navigates.
+func BeforeNavigation(f func()) {}
+
+// StartWorker does nothing outside a browser.
+func StartWorker() {}

@@ -184,3 +184,12 @@ func Reload() { js.Global().Get("location").Call("reload") }
 // Replace loads the page at url in place of this one, with nothing of
 // this page kept in memory and no entry left in the history.
 func Replace(url string) { js.Global().Get("location").Call("replace", url) }
+
+// StartWorker asks the page's script to register the service worker,
+// which it does once the page is idle. The app calls it after its first
+// paint: the worker's precaching would compete with the start-up.
+func StartWorker() {
+	if f := js.Global().Get("marginStartWorker"); f.Type() == js.TypeFunction {
+		f.Invoke()
+	}
+}

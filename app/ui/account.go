@@ -134,7 +134,7 @@ func (a *Account) Render() app.UI {
 func (a *Account) renderBody() app.UI {
 	switch {
 	case !a.known:
-		return app.P().Class("loading").Aria("busy", true).Text("Loading your account…")
+		return app.P().Class("loading").Attr("aria-busy", true).Text("Loading your account…")
 	case a.signedIn && a.status.State == StateSignInAgain:
 		// The session ended elsewhere: the same account signs in again.
 		return a.renderSignedOut()
@@ -163,9 +163,9 @@ func (a *Account) renderSignedOut() app.UI {
 		app.If(a.done != "", func() app.UI { return app.P().Class("account-done").Attr("role", "status").Text(a.done) }),
 		app.P().Class("account-intro").Text(a.intro()),
 		app.Div().Class("segmented account-tabs").Attr("role", "tablist").Body(
-			app.Button().Class("choice").ID("tab-signin").Attr("role", "tab").Aria("selected", !signup).
+			app.Button().Class("choice").ID("tab-signin").Attr("role", "tab").Attr("aria-selected", !signup).
 				Aria("pressed", !signup).OnClick(a.setMode("signin")).Text("Sign in"),
-			app.Button().Class("choice").ID("tab-signup").Attr("role", "tab").Aria("selected", signup).
+			app.Button().Class("choice").ID("tab-signup").Attr("role", "tab").Attr("aria-selected", signup).
 				Aria("pressed", signup).OnClick(a.setMode("signup")).Text("Create account"),
 		),
 		app.Form().Class("account-form").ID("account-form").Attr("novalidate", true).OnSubmit(a.submitCredentials).Body(
@@ -216,22 +216,22 @@ func (a *Account) passwordHint() string {
 func (a *Account) renderSignedIn() app.UI {
 	return app.Div().Class("account-body").Body(
 		app.If(a.done != "", func() app.UI { return app.P().Class("account-done").Attr("role", "status").Text(a.done) }),
-		app.Section().Class("account-card").Aria("labelledby", "account-who").Body(
+		app.Section().Class("account-card").Attr("aria-labelledby", "account-who").Body(
 			app.P().Class("account-who").ID("account-who").Body(
 				app.Text("Signed in as "), app.Strong().ID("account-user").Text(a.user.Name),
 			),
-			app.P().Class("account-sync").ID("account-sync").DataSet("state", statusName(a.status.State)).Body(
+			app.P().Class("account-sync").ID("account-sync").Attr("data-state", statusName(a.status.State)).Body(
 				app.If(a.status.State != StateUnknown, func() app.UI { return app.Raw(syncIcon(a.status.State)) }),
 				app.Span().Text(a.syncSentence()),
 			),
 		),
-		app.Section().Class("account-section").Aria("labelledby", "password-title").Body(
+		app.Section().Class("account-section").Attr("aria-labelledby", "password-title").Body(
 			app.H2().ID("password-title").Text("Change password"),
 			app.P().Class("section-hint").Text("Your other devices are signed out and need the new password."),
 			app.Form().Class("account-form").ID("password-form").Attr("novalidate", true).OnSubmit(a.submitPassword).Body(
 				// Password managers file the new password under this name.
 				app.Input().Type("text").Class("visually-hidden").Attr("autocomplete", "username").
-					Attr("readonly", true).Attr("tabindex", "-1").Aria("hidden", true).Value(a.user.Name),
+					Attr("readonly", true).Attr("tabindex", "-1").Attr("aria-hidden", true).Value(a.user.Name),
 				field("current-password", "Current password", app.Input().Type("password").ID("current-password").
 					Attr("autocomplete", "current-password").Value(a.password).OnInput(a.ValueTo(&a.password))),
 				field("new-password", "New password", app.Input().Type("password").ID("new-password").
@@ -241,7 +241,7 @@ func (a *Account) renderSignedIn() app.UI {
 					Text(busyLabel(a.busy == "password", "Change password", "Changing…")),
 			),
 		),
-		app.Section().Class("account-section").Aria("labelledby", "signout-title").Body(
+		app.Section().Class("account-section").Attr("aria-labelledby", "signout-title").Body(
 			app.H2().ID("signout-title").Text("Sign out"),
 			app.P().Class("section-hint").Text("Signing out keeps your highlights in this browser for when you sign in again. On a shared device, erase them."),
 			a.renderError("signout"),
@@ -253,7 +253,7 @@ func (a *Account) renderSignedIn() app.UI {
 			),
 			app.If(a.confirm == "erase", a.renderConfirmErase),
 		),
-		app.Section().Class("account-section danger").Aria("labelledby", "delete-title").Body(
+		app.Section().Class("account-section danger").Attr("aria-labelledby", "delete-title").Body(
 			app.H2().ID("delete-title").Text("Delete account"),
 			app.P().Class("section-hint").Text("Deletes your account and everything in it, on the server and in this browser. This cannot be undone."),
 			app.If(a.confirm != "delete", func() app.UI {
@@ -271,7 +271,7 @@ func (a *Account) renderConfirmErase() app.UI {
 	} else {
 		warn += " Your account keeps its copy."
 	}
-	return app.Div().Class("confirm").ID("confirm-erase").Attr("role", "alertdialog").Aria("labelledby", "confirm-erase-text").Body(
+	return app.Div().Class("confirm").ID("confirm-erase").Attr("role", "alertdialog").Attr("aria-labelledby", "confirm-erase-text").Body(
 		app.P().ID("confirm-erase-text").Text(warn),
 		app.Div().Class("account-actions").Body(
 			app.Button().Class("button danger-button").ID("signout-erase-confirm").Disabled(a.busy != "").

@@ -97,7 +97,7 @@ func (b *topBar) showStatus(s SyncStatus) {
 
 func (b *topBar) Render() app.UI {
 	return app.Header().Class("topbar").Body(
-		app.Nav().Class("topbar-inner").Aria("label", "Margin").Body(
+		app.Nav().Class("topbar-inner").Attr("aria-label", "Margin").Body(
 			app.A().Class("brand").Href("/").Title("Library").Body(
 				app.If(b.Back, func() app.UI { return app.Raw(iconBack) }),
 				app.Raw(iconLogo),
@@ -142,7 +142,7 @@ func (b *topBar) Render() app.UI {
 			),
 		),
 		app.If(b.open, b.renderSettings),
-		renderLost(b.lost, b.restore),
+		app.If(len(b.lost) > 0, func() app.UI { return renderLost(b.lost, b.restore) }),
 	)
 }
 
@@ -150,7 +150,7 @@ func (b *topBar) renderSettings() app.UI {
 	p := b.prefs
 	return app.Div().Class("settings-layer").Body(
 		app.Div().Class("settings-backdrop").OnClick(b.toggleSettings),
-		app.Section().Class("settings").ID("settings").Aria("label", "Reading settings").OnKeyDown(b.onSettingsKey).Body(
+		app.Section().Class("settings").ID("settings").Attr("aria-label", "Reading settings").OnKeyDown(b.onSettingsKey).Body(
 			app.H2().Class("settings-title").Text("Reading settings"),
 			settingRow("Theme",
 				choice("System", p.theme == "", b.setTheme("")),
@@ -162,10 +162,10 @@ func (b *topBar) renderSettings() app.UI {
 				choice("Serif", p.font == "serif", b.setFont("serif")).Class("font-serif"),
 			),
 			settingRow("Text size",
-				app.Button().Class("choice").ID("size-down").Aria("label", "Smaller text").
+				app.Button().Class("choice").ID("size-down").Attr("aria-label", "Smaller text").
 					Disabled(p.size <= minSize).OnClick(b.resize(-1)).Text("A−"),
-				app.Span().Class("size-value").Aria("live", "polite").Text(sizeLabel(p.size)),
-				app.Button().Class("choice choice-large").ID("size-up").Aria("label", "Larger text").
+				app.Span().Class("size-value").Attr("aria-live", "polite").Text(sizeLabel(p.size)),
+				app.Button().Class("choice choice-large").ID("size-up").Attr("aria-label", "Larger text").
 					Disabled(p.size >= maxSize).OnClick(b.resize(+1)).Text("A+"),
 			),
 			settingRow("Overlapping highlights",
@@ -184,7 +184,7 @@ func settingRow(label string, controls ...app.UI) app.UI {
 }
 
 func choice(label string, on bool, h app.EventHandler) app.HTMLButton {
-	return app.Button().Class("choice").Aria("pressed", on).OnClick(h).Text(label)
+	return app.Button().Class("choice").Attr("aria-pressed", on).OnClick(h).Text(label)
 }
 
 // sizeLabel shows a text size step as a percentage of the default.

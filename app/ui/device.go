@@ -29,6 +29,10 @@ type Device struct {
 	logf func(format string, args ...any)
 
 	startOnce gosync.Once
+	// known reads who was signed in last, on first use rather than at
+	// start-up: the first read of localStorage waits on the browser's
+	// storage, and the page can mount without it.
+	known gosync.Once
 
 	// mu guards the fields below.
 	mu     gosync.Mutex
@@ -55,9 +59,9 @@ type Device struct {
 const userKey = "margin.user"
 
 // NewDevice returns the device for the browser: api reaches the server,
-// and open opens a user's replica ("" for the guest's). It reads who was
-// signed in last from localStorage, without asking the server: that
-// happens once the page is painted (Start).
+// and open opens a user's replica ("" for the guest's). On first use it
+// reads who was signed in last from localStorage, without asking the
+// server: that happens once the page is painted (Start).
 func NewDevice(api *client.Client, open func(user string) *local.Store, logf func(format string, args ...any)) *Device {
 	if logf == nil {
 		logf = func(string, ...any) {}
@@ -67,14 +71,24 @@ func NewDevice(api *client.Client, open func(user string) *local.Store, logf fun
 		subs:     map[int]func(SyncStatus){},
 		lostSubs: map[int]func([]local.Rejection){},
 	}
-	if u, ok := cachedUser(); ok {
-		d.user = &u
-		d.rep = open(u.ID)
-	} else {
-		d.rep = open("")
-		d.status = SyncStatus{State: StateSignedOut}
-	}
 	return d
+}
+
+// lock locks d.mu once the last user is known.
+func (d *Device) lock() {
+	d.known.Do(func() {
+		u, ok := cachedUser()
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if ok {
+			d.user = &u
+			d.rep = d.open(u.ID)
+		} else {
+			d.rep = d.open("")
+			d.status = SyncStatus{State: StateSignedOut}
+		}
+	})
+	d.mu.Lock()
 }
 
 // cachedUser returns the user remembered in localStorage.
@@ -99,7 +113,7 @@ func remember(u *client.User) {
 
 // User returns the signed-in user, if any.
 func (d *Device) User() (client.User, bool) {
-	d.mu.Lock()
+	d.lock()
 	defer d.mu.Unlock()
 	if d.user == nil {
 		return client.User{}, false
@@ -109,7 +123,7 @@ func (d *Device) User() (client.User, bool) {
 
 // Status returns the current sync status.
 func (d *Device) Status() SyncStatus {
-	d.mu.Lock()
+	d.lock()
 	defer d.mu.Unlock()
 	return d.status
 }
@@ -117,7 +131,7 @@ func (d *Device) Status() SyncStatus {
 // Subscribe calls f with the sync status now and on every change, until
 // the returned func is called. f must not block.
 func (d *Device) Subscribe(f func(SyncStatus)) (stop func()) {
-	d.mu.Lock()
+	d.lock()
 	id := d.nextID
 	d.nextID++
 	d.subs[id] = f
@@ -125,7 +139,7 @@ func (d *Device) Subscribe(f func(SyncStatus)) (stop func()) {
 	d.mu.Unlock()
 	f(s)
 	return func() {
-		d.mu.Lock()
+		d.lock()
 		delete(d.subs, id)
 		d.mu.Unlock()
 	}
@@ -134,7 +148,7 @@ func (d *Device) Subscribe(f func(SyncStatus)) (stop func()) {
 // setStatus records s and tells the subscribers, and, from the tab that
 // syncs, the other tabs.
 func (d *Device) setStatus(s SyncStatus, share bool) {
-	d.mu.Lock()
+	d.lock()
 	if d.status == s {
 		d.mu.Unlock()
 		return
@@ -156,7 +170,7 @@ func (d *Device) setStatus(s SyncStatus, share bool) {
 
 // replica returns the current replica.
 func (d *Device) replica() *local.Store {
-	d.mu.Lock()
+	d.lock()
 	defer d.mu.Unlock()
 	return d.rep
 }
@@ -245,7 +259,7 @@ func (d *Device) adopt(ctx context.Context, u client.User, moveGuest bool) error
 	d.stopSync()
 	rep := d.open(u.ID)
 	if moveGuest {
-		d.mu.Lock()
+		d.lock()
 		guest := d.rep
 		wasGuest := d.user == nil
 		d.mu.Unlock()
@@ -257,7 +271,7 @@ func (d *Device) adopt(ctx context.Context, u client.User, moveGuest bool) error
 			}
 		}
 	}
-	d.mu.Lock()
+	d.lock()
 	d.user, d.rep = &u, rep
 	d.mu.Unlock()
 	remember(&u)
@@ -280,7 +294,7 @@ func (d *Device) SignOut(ctx context.Context, erase bool) error {
 		return err
 	}
 	d.stopSync()
-	d.mu.Lock()
+	d.lock()
 	old := d.rep
 	d.user, d.lost = nil, nil
 	d.mu.Unlock()
@@ -293,7 +307,7 @@ func (d *Device) SignOut(ctx context.Context, erase bool) error {
 			browser.Warn(fmt.Sprintf("erasing this device's data: %v", err))
 		}
 	}
-	d.mu.Lock()
+	d.lock()
 	d.rep = d.open("")
 	d.mu.Unlock()
 	d.setStatus(SyncStatus{State: StateSignedOut}, false)
@@ -321,7 +335,7 @@ func (d *Device) DeleteAccount(ctx context.Context, password string) error {
 		return err
 	}
 	d.stopSync()
-	d.mu.Lock()
+	d.lock()
 	old := d.rep
 	d.user, d.lost = nil, nil
 	d.rep = d.open("")
@@ -339,7 +353,7 @@ func (d *Device) DeleteAccount(ctx context.Context, password string) error {
 // (another replica is in use), and, when share is set, the other tabs
 // that the account changed.
 func (d *Device) changed(share bool) {
-	d.mu.Lock()
+	d.lock()
 	notes, tabs := d.notes, d.tabs
 	d.mu.Unlock()
 	announce(notes, "", "")

@@ -124,17 +124,17 @@ func (h *Highlights) Render() app.UI {
 			app.H1().Class("library-title").Text("Highlights"),
 			app.Div().Class("filters highlights-filters").Body(
 				app.Input().Type("search").ID("highlights-search").Class("search").
-					Placeholder("Search quotes, notes, tags and titles").Aria("label", "Search highlights").
+					Placeholder("Search quotes, notes, tags and titles").Attr("aria-label", "Search highlights").
 					Value(h.query).
 					OnInput(func(ctx app.Context, e app.Event) { h.query = ctx.JSSrc().Get("value").String() }),
 				app.Div().Class("chips").Body(
-					app.Button().Class("chip").Aria("pressed", h.fColor == "").Text("All").
+					app.Button().Class("chip").Attr("aria-pressed", h.fColor == "").Text("All").
 						OnClick(func(ctx app.Context, e app.Event) { h.fColor = "" }),
 					app.Range(annotation.Colors).Slice(func(i int) app.UI {
 						c := annotation.Colors[i]
 						return app.Button().Class("chip swatch-chip swatch-"+string(c)).
-							Aria("pressed", h.fColor == c).Aria("label", "Only "+strings.ToLower(colorName(c))).
-							Title("Only "+strings.ToLower(colorName(c))).DataSet("color", string(c)).
+							Aria("pressed", h.fColor == c).Attr("aria-label", "Only "+strings.ToLower(colorName(c))).
+							Title("Only "+strings.ToLower(colorName(c))).Attr("data-color", string(c)).
 							OnClick(func(ctx app.Context, e app.Event) {
 								if h.fColor == c {
 									h.fColor = ""
@@ -144,7 +144,7 @@ func (h *Highlights) Render() app.UI {
 							}, app.EventScope(string(c)))
 					}),
 					app.If(len(tags) > 0, func() app.UI {
-						return app.Select().Class("tag-filter").ID("highlights-tag").Aria("label", "Filter by tag").
+						return app.Select().Class("tag-filter").ID("highlights-tag").Attr("aria-label", "Filter by tag").
 							OnChange(func(ctx app.Context, e app.Event) { h.fTag = ctx.JSSrc().Get("value").String() }).
 							Body(
 								app.Option().Value("").Selected(h.fTag == "").Text("All tags"),
@@ -165,7 +165,7 @@ func (h *Highlights) renderList(shown []annotation.Annotation) app.UI {
 	case h.status == failed:
 		return notice("Your highlights could not be read from this device.", "Reload the page to try again.")
 	case h.status != loaded:
-		return app.P().Class("loading").Aria("busy", true).Text("Loading your highlights…")
+		return app.P().Class("loading").Attr("aria-busy", true).Text("Loading your highlights…")
 	case len(h.list) == 0:
 		return notice("No highlights yet.", "Open an article, select a passage and press h, or pick a colour.")
 	case len(shown) == 0:
@@ -178,7 +178,7 @@ func (h *Highlights) renderList(shown []annotation.Annotation) app.UI {
 			if title == "" {
 				title = "An article not kept on this device"
 			}
-			return app.Li().Class("highlight-card hl-"+string(a.Color)).DataSet("id", a.ID).Body(
+			return app.Li().Class("highlight-card hl-"+string(a.Color)).Attr("data-id", a.ID).Body(
 				app.A().Class("highlight-quote").Href(articleHref(a.Article)+"#h="+a.ID).Text(clip(a.Target.Exact, 600)),
 				app.If(strings.TrimSpace(a.Note) != "", func() app.UI {
 					return app.Raw(`<div class="panel-note">` + note.HTML(a.Note) + `</div>`)

@@ -104,7 +104,7 @@ func (l *Library) renderList() app.UI {
 			app.Range(l.items).Slice(func(i int) app.UI { return card(l.items[i]) }),
 		)
 	default:
-		return app.P().Class("loading").Aria("busy", true).Text("Loading your library…")
+		return app.P().Class("loading").Attr("aria-busy", true).Text("Loading your library…")
 	}
 }
 

@@ -18,7 +18,7 @@ func (d *Device) loadLost(ctx context.Context) {
 		d.logf("ui: %v", err)
 		return
 	}
-	d.mu.Lock()
+	d.lock()
 	d.lost = rej
 	subs := make([]func([]local.Rejection), 0, len(d.lostSubs))
 	for _, f := range d.lostSubs {
@@ -33,7 +33,7 @@ func (d *Device) loadLost(ctx context.Context) {
 // lostChanged reads the kept highlights again, here and in the other tabs.
 func (d *Device) lostChanged(ctx context.Context) {
 	d.loadLost(ctx)
-	d.mu.Lock()
+	d.lock()
 	tabs := d.tabs
 	d.mu.Unlock()
 	postTabs(tabs, tabMessage{Type: "lost"})
@@ -43,7 +43,7 @@ func (d *Device) lostChanged(ctx context.Context) {
 // and on every change, until the returned func is called. f must not
 // block.
 func (d *Device) SubscribeLost(f func([]local.Rejection)) (stop func()) {
-	d.mu.Lock()
+	d.lock()
 	id := d.nextID
 	d.nextID++
 	d.lostSubs[id] = f
@@ -51,7 +51,7 @@ func (d *Device) SubscribeLost(f func([]local.Rejection)) (stop func()) {
 	d.mu.Unlock()
 	f(lost)
 	return func() {
-		d.mu.Lock()
+		d.lock()
 		delete(d.lostSubs, id)
 		d.mu.Unlock()
 	}
@@ -74,7 +74,7 @@ func (d *Device) Restore(ctx context.Context, id string, dismiss bool) error {
 	}
 	d.kick()
 	d.lostChanged(ctx)
-	d.mu.Lock()
+	d.lock()
 	notes := d.notes
 	d.mu.Unlock()
 	announce(notes, a.Article, a.ID)
@@ -93,8 +93,8 @@ func renderLost(lost []local.Rejection, restore func(id string, dismiss bool) ap
 		title = "A highlight could not be saved to your account."
 	}
 	id := r.Annotation.ID
-	return app.Div().Class("toasts lost-toasts").Attr("role", "status").Aria("live", "polite").Body(
-		app.Div().Class("toast lost").ID("lost").DataSet("id", id).Body(
+	return app.Div().Class("toasts lost-toasts").Attr("role", "status").Attr("aria-live", "polite").Body(
+		app.Div().Class("toast lost").ID("lost").Attr("data-id", id).Body(
 			app.Div().Class("lost-text").Body(
 				app.P().Class("lost-title").Text(title),
 				app.P().Class("lost-quote").Text("“"+clip(r.Annotation.Target.Exact, 140)+"”"),

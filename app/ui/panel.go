@@ -43,20 +43,20 @@ func (r *Reader) renderPanel() app.UI {
 	}
 	tags := r.usedTags()
 	count := len(r.ann.list)
-	return app.Aside().Class("panel").ID("panel").Aria("label", "Highlights in this article").Body(
+	return app.Aside().Class("panel").ID("panel").Attr("aria-label", "Highlights in this article").Body(
 		app.Div().Class("panel-head").Body(
 			app.H2().Class("panel-title").Text(countLabel(count, "highlight", "highlights")),
-			app.Button().Class("icon-button small").ID("panel-close").Title("Close").Aria("label", "Close the list").
+			app.Button().Class("icon-button small").ID("panel-close").Title("Close").Attr("aria-label", "Close the list").
 				OnClick(func(ctx app.Context, e app.Event) { r.ann.panel = false }).Text("×"),
 		),
 		app.Div().Class("filters").Body(
-			app.Button().Class("chip").Aria("pressed", r.ann.fColor == "").Text("All").
+			app.Button().Class("chip").Attr("aria-pressed", r.ann.fColor == "").Text("All").
 				OnClick(func(ctx app.Context, e app.Event) { r.ann.fColor = "" }),
 			app.Range(annotation.Colors).Slice(func(i int) app.UI {
 				c := annotation.Colors[i]
 				return app.Button().Class("chip swatch-chip swatch-"+string(c)).
-					Aria("pressed", r.ann.fColor == c).Aria("label", "Only "+strings.ToLower(colorName(c))).
-					Title("Only "+strings.ToLower(colorName(c))).DataSet("color", string(c)).
+					Aria("pressed", r.ann.fColor == c).Attr("aria-label", "Only "+strings.ToLower(colorName(c))).
+					Title("Only "+strings.ToLower(colorName(c))).Attr("data-color", string(c)).
 					OnClick(func(ctx app.Context, e app.Event) {
 						if r.ann.fColor == c {
 							r.ann.fColor = ""
@@ -66,7 +66,7 @@ func (r *Reader) renderPanel() app.UI {
 					}, app.EventScope(string(c)))
 			}),
 			app.If(len(tags) > 0, func() app.UI {
-				return app.Select().Class("tag-filter").ID("tag-filter").Aria("label", "Filter by tag").
+				return app.Select().Class("tag-filter").ID("tag-filter").Attr("aria-label", "Filter by tag").
 					OnChange(func(ctx app.Context, e app.Event) { r.ann.fTag = ctx.JSSrc().Get("value").String() }).
 					Body(
 						app.Option().Value("").Selected(r.ann.fTag == "").Text("All tags"),
@@ -96,7 +96,7 @@ func (r *Reader) renderPanel() app.UI {
 
 func (r *Reader) renderItem(p *placed) app.UI {
 	id := p.a.ID
-	return app.Li().Class("panel-item hl-"+string(p.a.Color)).DataSet("id", id).Body(
+	return app.Li().Class("panel-item hl-"+string(p.a.Color)).Attr("data-id", id).Body(
 		app.Button().Class("panel-quote").
 			OnClick(func(ctx app.Context, e app.Event) {
 				r.ann.cursor = id
@@ -119,7 +119,7 @@ func (r *Reader) renderItem(p *placed) app.UI {
 
 func (r *Reader) renderOrphan(p *placed) app.UI {
 	id := p.a.ID
-	return app.Li().Class("panel-item orphan hl-"+string(p.a.Color)).DataSet("id", id).Body(
+	return app.Li().Class("panel-item orphan hl-"+string(p.a.Color)).Attr("data-id", id).Body(
 		app.P().Class("panel-quote").Text(clip(p.a.Target.Exact, 280)),
 		app.If(strings.TrimSpace(p.a.Note) != "", func() app.UI {
 			return app.Raw(`<div class="panel-note">` + note.HTML(p.a.Note) + `</div>`)

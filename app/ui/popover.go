@@ -103,7 +103,7 @@ func (r *Reader) renderPopover() app.UI {
 		return nil
 	}
 	id := p.a.ID
-	return app.Section().Class("popover").ID("popover").Aria("label", "Highlight").
+	return app.Section().Class("popover").ID("popover").Attr("aria-label", "Highlight").
 		OnKeyDown(func(ctx app.Context, e app.Event) {
 			if e.Get("key").String() == "Escape" {
 				r.closePopover()
@@ -123,17 +123,17 @@ func (r *Reader) renderPopover() app.UI {
 						}, app.EventScope(id+string(c)))
 				}),
 				app.Span().Class("spacer"),
-				app.Button().Class("icon-button small").ID("pop-copy").Title("Copy the quote").Aria("label", "Copy the quote").
+				app.Button().Class("icon-button small").ID("pop-copy").Title("Copy the quote").Attr("aria-label", "Copy the quote").
 					OnClick(func(ctx app.Context, e app.Event) {
 						browser.CopyText(r.quote(p))
 						r.flashToast(ctx, "Quote copied.")
 					}, app.EventScope(id)).Body(app.Raw(iconCopy)),
-				app.Button().Class("icon-button small").ID("pop-link").Title("Copy a link to this highlight").Aria("label", "Copy a link").
+				app.Button().Class("icon-button small").ID("pop-link").Title("Copy a link to this highlight").Attr("aria-label", "Copy a link").
 					OnClick(func(ctx app.Context, e app.Event) {
 						browser.CopyText(r.link(id))
 						r.flashToast(ctx, "Link copied.")
 					}, app.EventScope(id)).Body(app.Raw(iconLink)),
-				app.Button().Class("icon-button small danger").ID("pop-delete").Title("Delete this highlight").Aria("label", "Delete").
+				app.Button().Class("icon-button small danger").ID("pop-delete").Title("Delete this highlight").Attr("aria-label", "Delete").
 					OnClick(func(ctx app.Context, e app.Event) { r.remove(ctx, id) }, app.EventScope(id)).
 					Body(app.Raw(iconTrash)),
 			),
@@ -164,7 +164,7 @@ func (r *Reader) renderNote(p *placed) app.UI {
 	if r.ann.editing {
 		n := utf8.RuneCountInString(r.ann.draft)
 		over := n > annotation.MaxNote
-		counter := app.Span().Class("counter").ID("note-counter").Aria("live", "polite").
+		counter := app.Span().Class("counter").ID("note-counter").Attr("aria-live", "polite").
 			Text(strconv.Itoa(n) + " / " + strconv.Itoa(annotation.MaxNote))
 		if over {
 			counter = counter.Class("counter over")
@@ -172,7 +172,7 @@ func (r *Reader) renderNote(p *placed) app.UI {
 		return app.Div().Class("note-editor").Body(
 			app.Textarea().ID("note-input").Class("note-input").
 				Placeholder("Write a note… Markdown works: *emphasis*, **strong**, [links](https://…), lists.").
-				AutoFocus(true).Aria("label", "Note").
+				AutoFocus(true).Attr("aria-label", "Note").
 				Text(r.ann.draft).
 				OnInput(func(ctx app.Context, e app.Event) {
 					r.ann.draft = ctx.JSSrc().Get("value").String()
@@ -222,7 +222,7 @@ func (r *Reader) renderTags(p *placed) app.UI {
 				tag := p.a.Tags[i]
 				return app.Li().Class("tag").Body(
 					app.Span().Text(tag),
-					app.Button().Class("tag-remove").Aria("label", "Remove tag "+tag).Title("Remove tag").Text("×").
+					app.Button().Class("tag-remove").Attr("aria-label", "Remove tag "+tag).Title("Remove tag").Text("×").
 						OnClick(func(ctx app.Context, e app.Event) {
 							r.update(ctx, id, func(a *annotation.Annotation) {
 								a.Tags = removeTag(a.Tags, tag)
@@ -232,7 +232,7 @@ func (r *Reader) renderTags(p *placed) app.UI {
 			}),
 		),
 		app.Input().ID("tag-input").Class("tag-input").Type("text").
-			Placeholder("Add a tag").Aria("label", "Add a tag").
+			Placeholder("Add a tag").Attr("aria-label", "Add a tag").
 			Attr("list", "tag-suggestions").MaxLength(annotation.MaxTag).
 			Value(r.ann.tagDraft).
 			OnInput(func(ctx app.Context, e app.Event) {

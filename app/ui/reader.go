@@ -339,7 +339,7 @@ func (r *Reader) Render() app.UI {
 	}
 	return app.Div().Class(page).Body(
 		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list), dev: r.dev},
-		app.Div().Class("progress").Aria("hidden", true).Body(app.Div().Class("progress-bar")),
+		app.Div().Class("progress").Attr("aria-hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class("reader").ID("main").Body(r.renderContent()),
 		app.If(r.ann.selOn && r.ann.pop == "", r.renderToolbar),
 		app.If(r.ann.pop != "", r.renderPopover),
@@ -351,7 +351,7 @@ func (r *Reader) Render() app.UI {
 // renderToast is the message line at the bottom: a short notice, maybe
 // with an undo, and any lasting warning.
 func (r *Reader) renderToast() app.UI {
-	return app.Div().Class("toasts").Attr("role", "status").Aria("live", "polite").Body(
+	return app.Div().Class("toasts").Attr("role", "status").Attr("aria-live", "polite").Body(
 		app.If(r.ann.warn != "", func() app.UI {
 			return app.Div().Class("toast warn").ID("warn").Text(r.ann.warn)
 		}),
@@ -394,6 +394,6 @@ func (r *Reader) renderContent() app.UI {
 			app.Button().Class("button").OnClick(r.retry).Text("Try again"),
 		)
 	default:
-		return app.P().Class("loading").Aria("busy", true).Text("Opening the article…")
+		return app.P().Class("loading").Attr("aria-busy", true).Text("Opening the article…")
 	}
 }

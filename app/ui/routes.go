@@ -1,41 +1,70 @@
 package ui
 
 import (
-	"regexp"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"margin/app/browser"
 	"margin/app/library"
 )
 
-// articlePath matches a reader address, /a/{id}.
-var articlePath = regexp.MustCompile(`^/a/([A-Za-z0-9_-]{1,64})$`)
+// articlePattern matches a reader address, /a/{id}, for go-app's router;
+// ArticleID says the same without a regular expression.
+const articlePattern = `^/a/[A-Za-z0-9_-]{1,64}$`
 
 // Register routes Margin's pages, each reading its data from src, and the
 // reader's annotations and account from dev (nil on the server, which
 // prerenders pages without them). The server and the WASM call it alike:
 // go-app answers 404 for paths the server has no route for.
+//
+// In the browser the routes by pattern wait: compiling and first running a
+// regular expression costs a page's start tens of milliseconds of compiled
+// WebAssembly. The page the app starts on gets an exact route instead, and
+// the patterns are added before the first navigation within the app, or
+// when the page is idle (browser.BeforeNavigation).
 func Register(src library.Source, dev *Device) {
 	var notes Notes
 	if dev != nil {
 		notes = dev
 	}
+	reader := func() app.Composer { return &Reader{src: src, notes: notes, dev: dev} }
+	missing := func() app.Composer { return &Missing{dev: dev} }
 	app.Route("/", func() app.Composer { return &Library{src: src, dev: dev} })
-	app.RouteWithRegexp(articlePath.String(), func() app.Composer { return &Reader{src: src, notes: notes, dev: dev} })
 	app.Route(highlightsPath, func() app.Composer { return &Highlights{notes: notes, dev: dev} })
 	app.Route(accountPath, func() app.Composer { return &Account{dev: dev} })
-	// Everything else gets Margin's own not-found page; the server sends it
-	// with status 404 (see Known).
-	app.RouteWithRegexp(`^/`, func() app.Composer { return &Missing{dev: dev} })
+	patterns := func() {
+		app.RouteWithRegexp(articlePattern, reader)
+		// Everything else gets Margin's own not-found page; the server
+		// sends it with status 404 (see Known).
+		app.RouteWithRegexp(`^/`, missing)
+	}
+	if app.IsServer {
+		patterns()
+		return
+	}
+	if p := browser.Path(); !Known(p) {
+		app.Route(p, missing)
+	} else if _, ok := ArticleID(p); ok {
+		app.Route(p, reader)
+	}
+	browser.BeforeNavigation(patterns)
 }
 
 // ArticleID returns the article id in a reader address.
 func ArticleID(path string) (string, bool) {
-	m := articlePath.FindStringSubmatch(path)
-	if m == nil {
+	id, ok := strings.CutPrefix(path, "/a/")
+	if !ok || id == "" || len(id) > 64 {
 		return "", false
 	}
-	return m[1], true
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-':
+		default:
+			return "", false
+		}
+	}
+	return id, true
 }
 
 // Known reports whether path is one of the app's pages rather than the

@@ -153,10 +153,10 @@ func renderStatus(s SyncStatus, announced string) app.UI {
 		Title(label).
 		Body(
 			app.If(s.State != StateUnknown, func() app.UI { return app.Raw(syncIcon(s.State)) }),
-			app.Span().Class("sync-word").Aria("hidden", true).Text(s.short()),
+			app.Span().Class("sync-word").Attr("aria-hidden", true).Text(s.short()),
 			app.If(s.Pending > 0 && (s.State == StateOffline || s.State == StatePending || s.State == StateSignInAgain), func() app.UI {
-				return app.Span().Class("sync-count").Aria("hidden", true).Text(s.Pending)
+				return app.Span().Class("sync-count").Attr("aria-hidden", true).Text(s.Pending)
 			}),
-			app.Span().Class("visually-hidden").ID("sync-live").Aria("live", "polite").Text(announced),
+			app.Span().Class("visually-hidden").ID("sync-live").Attr("aria-live", "polite").Text(announced),
 		)
 }

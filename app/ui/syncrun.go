@@ -75,7 +75,7 @@ func (r *syncRun) current() *msync.Engine {
 // call does anything.
 func (d *Device) Start() {
 	d.startOnce.Do(func() {
-		d.mu.Lock()
+		d.lock()
 		d.notes = browser.Listen(notesChannel, func(string) {})
 		d.tabs = browser.Listen(tabsChannel, d.onTab)
 		tabs := d.tabs
@@ -111,7 +111,7 @@ func (d *Device) confirmSession() {
 			d.logf("ui: adopting %s's session: %v", u.Name, err)
 		}
 	case err == nil && cur.Name != u.Name:
-		d.mu.Lock()
+		d.lock()
 		d.user = &u
 		d.mu.Unlock()
 		remember(&u)
@@ -135,7 +135,7 @@ func (d *Device) sessionEnded() {
 // replica: it waits for the sync lock, and once it holds it runs the
 // engine until the reader signs out or the page goes away.
 func (d *Device) startSync() {
-	d.mu.Lock()
+	d.lock()
 	if d.run != nil || d.user == nil || d.tabs == nil || d.status.State == StateSignInAgain {
 		d.mu.Unlock()
 		return
@@ -223,7 +223,7 @@ func (d *Device) openStream(ctx context.Context, run *syncRun, e *msync.Engine) 
 
 // stopSync stops this tab's part in syncing and gives the lock back.
 func (d *Device) stopSync() {
-	d.mu.Lock()
+	d.lock()
 	run := d.run
 	d.run = nil
 	d.mu.Unlock()
@@ -252,7 +252,7 @@ func (d *Device) kick() {
 	if d.syncing() != nil {
 		return
 	}
-	d.mu.Lock()
+	d.lock()
 	tabs := d.tabs
 	d.mu.Unlock()
 	postTabs(tabs, tabMessage{Type: "edit"})
@@ -262,7 +262,7 @@ func (d *Device) kick() {
 // again (in every tab), settings apply at once and reading positions are
 // kept for the next visit.
 func (d *Device) pulled(ctx context.Context, rep *local.Store, keys []msync.Key) {
-	d.mu.Lock()
+	d.lock()
 	notes, tabs := d.notes, d.tabs
 	d.mu.Unlock()
 	annotations, settings := false, false
@@ -312,7 +312,7 @@ func (d *Device) onTab(msg string) {
 		}
 	case "status?":
 		if d.syncing() != nil {
-			d.mu.Lock()
+			d.lock()
 			s, tabs := d.status, d.tabs
 			d.mu.Unlock()
 			postTabs(tabs, tabMessage{Type: "status", Status: &s})
@@ -337,7 +337,7 @@ func (d *Device) onTab(msg string) {
 
 // syncing returns the engine when this tab holds the lock and syncs.
 func (d *Device) syncing() *msync.Engine {
-	d.mu.Lock()
+	d.lock()
 	run := d.run
 	d.mu.Unlock()
 	if run == nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -150,6 +151,7 @@ func TestMissing(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
+	pattern := regexp.MustCompile(articlePattern)
 	for _, tc := range []struct {
 		path  string
 		id    string
@@ -162,6 +164,13 @@ func TestRoutes(t *testing.T) {
 		{"/a/abc/def", "", false},
 		{"/a/<script>", "", false},
 		{"/a/" + strings.Repeat("x", 65), "", false},
+		{"/a/" + strings.Repeat("x", 64), strings.Repeat("x", 64), true},
+		{"/a/é", "", false},
+		{"/a/a b", "", false},
+		{"/a/a.b", "", false},
+		{"/a/ab\n", "", false},
+		{"/b/abc", "", false},
+		{"a/abc", "", false},
 		{"/settings", "", false},
 		{"/account", "", true},
 		{"/account/", "", false},
@@ -169,6 +178,10 @@ func TestRoutes(t *testing.T) {
 		id, ok := ArticleID(tc.path)
 		if id != tc.id || ok != (tc.id != "") {
 			t.Errorf("ArticleID(%q) = %q, %v", tc.path, id, ok)
+		}
+		// go-app's router picks the reader by the pattern.
+		if m := pattern.MatchString(tc.path); m != ok {
+			t.Errorf("%q: the router's pattern matches: %v; ArticleID: %v", tc.path, m, ok)
 		}
 		if got := Known(tc.path); got != tc.known {
 			t.Errorf("Known(%q) = %v", tc.path, got)

@@ -20,6 +20,9 @@ func main() {
 	api := client.New("")
 	dev := ui.NewDevice(api, openReplica, app.Logf)
 	ui.Register(api, dev)
+	// The first frame comes once the app has mounted: main runs to the
+	// mount in one go.
+	browser.AfterPaint(browser.StartWorker)
 	app.RunWhenOnBrowser()
 }
 

@@ -99,7 +99,17 @@ func (t *tab) entryTime(name, typ string, since float64, timeout time.Duration) 
 // loadTimes are the moments of one cold page load, in ms from navigation start.
 type loadTimes struct {
 	fcp, mounted float64
+	// Where the time before the mount goes: the end of app.wasm's
+	// response, and the start of Go's main (after package init).
+	wasmEnd, mainStart float64
 }
+
+// phasesJS reads app.wasm's response end and the margin-main mark.
+const phasesJS = `(() => {
+	const w = performance.getEntriesByType("resource").find((e) => e.name.includes("/web/app.wasm"));
+	const m = performance.getEntriesByName("margin-main")[0];
+	return [w ? w.responseEnd : -1, m ? m.startTime : -1];
+})()`
 
 // coldLoad opens url in a fresh browser and reads when it first painted
 // content and when the app mounted. mounted, when not nil, runs as soon as
@@ -119,6 +129,13 @@ func (b *bench) coldLoad(ctx context.Context, url string, timeout time.Duration,
 	}
 	if lt.mounted, err = t.entryTime("margin-mounted", "mark", 0, timeout); err != nil {
 		return lt, err
+	}
+	phases, err := eval[[]float64](t, phasesJS, timeout)
+	if err != nil {
+		return lt, err
+	}
+	if len(phases) == 2 {
+		lt.wasmEnd, lt.mainStart = phases[0], phases[1]
 	}
 	if mounted != nil {
 		mounted()

@@ -305,12 +305,31 @@ func TestLibraryAndNavigation(t *testing.T) {
 		t.Error("opening an article reloaded the page")
 	}
 	b.waitFor(t, `document.title.startsWith("Stoltenberg")`)
+	// Back returns to the library, and an unknown address opened inside
+	// the app gets the not-found page: the routes by pattern, which the app
+	// adds after it starts, are there.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`history.back()`))
+	b.waitFor(t, `!!document.querySelector(".card-link")`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/no/such/page")`))
+	b.waitFor(t, `!!document.querySelector("main") && document.querySelector("main").innerText.includes("There is no page at this address.")`)
+	if !eval[bool](t, b, `window.__sameDocument === true`) {
+		t.Error("going back or to an unknown address reloaded the page")
+	}
 
 	// Unknown addresses show the not-found page, in the app as well.
 	b.do(t, chromedp.Navigate(p.URL+"/no/such/page"))
 	b.waitMounted(t)
 	if got := eval[string](t, b, `document.querySelector("main").innerText`); !strings.Contains(got, "There is no page at this address.") {
 		t.Errorf("not-found page shows %q", got)
+	}
+	// Clicks made right after the app has mounted are routed, whether or
+	// not the page has been idle yet: the library, then an article.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true; document.querySelector("a.brand").click()`))
+	b.waitFor(t, `!!document.querySelector(".card-link")`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`document.querySelector(".card-link").click()`))
+	b.waitFor(t, `!!document.querySelector("h1.article-title")`)
+	if !eval[bool](t, b, `window.__sameDocument === true`) {
+		t.Error("a link followed from the not-found page reloaded the page")
 	}
 	b.do(t, chromedp.Navigate(p.URL+"/a/unknownid"))
 	b.waitMounted(t)

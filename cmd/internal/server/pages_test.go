@@ -111,6 +111,10 @@ func TestAppJSStartsAfterFirstPaint(t *testing.T) {
 		bytes.Contains(body, appJSWasm) || bytes.Contains(body, appJSStart) {
 		t.Error("app.js still starts the WASM and the service worker before the first paint")
 	}
+	if !bytes.Contains(body, []byte(`instantiateStreaming(
+      fetch("/web/app.wasm"),`)) || bytes.Contains(body, []byte(`fetchWithProgress("`)) {
+		t.Error("app.js still pipes app.wasm through its progress stream")
+	}
 	if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
 		t.Errorf("Content-Length %s for %d bytes", got, len(body))
 	}

@@ -15,6 +15,7 @@ func (h *hello) OnMount(app.Context) {
 }
 
 func main() {
+	js.Global().Get("performance").Call("mark", "margin-main")
 	app.Route("/", app.NewZeroComponentFactory(&hello{}))
 	app.RunWhenOnBrowser()
 }
