@@ -56,8 +56,11 @@ func Reload() {}
 // Replace does nothing outside a browser.
 func Replace(url string) {}
 
-// BeforeNavigation does nothing outside a browser: nothing navigates.
-func BeforeNavigation(f func()) {}
+// OnNavigate does nothing outside a browser: nothing navigates.
+func OnNavigate(f func(url string)) {}
+
+// Href returns "/" outside a browser.
+func Href() string { return "/" }
 
 // StartWorker does nothing outside a browser.
 func StartWorker() {}

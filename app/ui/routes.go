@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -18,11 +19,12 @@ const articlePattern = `^/a/[A-Za-z0-9_-]{1,64}$`
 // prerenders pages without them). The server and the WASM call it alike:
 // go-app answers 404 for paths the server has no route for.
 //
-// In the browser the routes by pattern wait: compiling and first running a
-// regular expression costs a page's start tens of milliseconds of compiled
-// WebAssembly. The page the app starts on gets an exact route instead, and
-// the patterns are added before the first navigation within the app, or
-// when the page is idle (browser.BeforeNavigation).
+// In the browser the reader and the not-found page are routed by exact
+// address, each added just before go-app routes a navigation to it
+// (browser.OnNavigate): go-app's routes by pattern are regular
+// expressions, and compiling and first running one costs the start of a
+// page, or its first navigation, tens of milliseconds of compiled
+// WebAssembly.
 func Register(src library.Source, dev *Device) {
 	var notes Notes
 	if dev != nil {
@@ -33,22 +35,36 @@ func Register(src library.Source, dev *Device) {
 	app.Route("/", func() app.Composer { return &Library{src: src, dev: dev} })
 	app.Route(highlightsPath, func() app.Composer { return &Highlights{notes: notes, dev: dev} })
 	app.Route(accountPath, func() app.Composer { return &Account{dev: dev} })
-	patterns := func() {
+	if app.IsServer {
 		app.RouteWithRegexp(articlePattern, reader)
 		// Everything else gets Margin's own not-found page; the server
 		// sends it with status 404 (see Known).
 		app.RouteWithRegexp(`^/`, missing)
-	}
-	if app.IsServer {
-		patterns()
 		return
 	}
-	if p := browser.Path(); !Known(p) {
-		app.Route(p, missing)
-	} else if _, ok := ArticleID(p); ok {
-		app.Route(p, reader)
+	here, err := url.Parse(browser.Href())
+	if err != nil {
+		here = &url.URL{Path: "/"}
 	}
-	browser.BeforeNavigation(patterns)
+	route := func(address string) {
+		// go-app routes the path as net/url decodes it; other sites'
+		// addresses are not the app's to route.
+		u, err := url.Parse(address)
+		if err != nil || u.Host != here.Host {
+			return
+		}
+		p := u.Path
+		if p == "/" || p == highlightsPath || p == accountPath {
+			return
+		}
+		if _, ok := ArticleID(p); ok {
+			app.Route(p, reader)
+		} else {
+			app.Route(p, missing)
+		}
+	}
+	route(here.String())
+	browser.OnNavigate(route)
 }
 
 // ArticleID returns the article id in a reader address.

@@ -306,8 +306,8 @@ func TestLibraryAndNavigation(t *testing.T) {
 	}
 	b.waitFor(t, `document.title.startsWith("Stoltenberg")`)
 	// Back returns to the library, and an unknown address opened inside
-	// the app gets the not-found page: the routes by pattern, which the app
-	// adds after it starts, are there.
+	// the app gets the not-found page: the app routes each address just
+	// before go-app needs it.
 	b.do(t, chromedp.Evaluate[chromedp.Void](`history.back()`))
 	b.waitFor(t, `!!document.querySelector(".card-link")`)
 	b.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/no/such/page")`))
@@ -322,8 +322,7 @@ func TestLibraryAndNavigation(t *testing.T) {
 	if got := eval[string](t, b, `document.querySelector("main").innerText`); !strings.Contains(got, "There is no page at this address.") {
 		t.Errorf("not-found page shows %q", got)
 	}
-	// Clicks made right after the app has mounted are routed, whether or
-	// not the page has been idle yet: the library, then an article.
+	// Links followed from the not-found page: the library, then an article.
 	b.do(t, chromedp.Evaluate[chromedp.Void](`window.__sameDocument = true; document.querySelector("a.brand").click()`))
 	b.waitFor(t, `!!document.querySelector(".card-link")`)
 	b.do(t, chromedp.Evaluate[chromedp.Void](`document.querySelector(".card-link").click()`))

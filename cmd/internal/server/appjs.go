@@ -12,9 +12,10 @@ import (
 // CPU: the worker precaches the whole app shell (app.wasm again among it)
 // and the browser compiles the WASM. Margin's page is readable without
 // either, so app.js starts the WASM after the first paint, and the worker
-// once the app has mounted and painted and the page is idle: the app calls
-// marginStartWorker (browser.StartWorker). A page whose WASM cannot run
-// starts it 10 s after its load.
+// once the app has mounted and painted (the app calls marginStartWorker,
+// see browser.StartWorker), the page has been idle, and 2 s more have
+// passed, so that its downloads do not slow the reader's first clicks
+// either. A page whose WASM cannot run starts it 10 s after its load.
 var (
 	appJSStart = []byte("goappInitServiceWorker();\n")
 	appJSWasm  = []byte("goappInitWebAssembly();\n")
@@ -24,7 +25,7 @@ function marginStartWorker() {
   if (marginWorker) return;
   marginWorker = true;
   const idle = window.requestIdleCallback || ((f) => setTimeout(f, 1));
-  idle(() => goappInitServiceWorker(), { timeout: 3000 });
+  idle(() => setTimeout(goappInitServiceWorker, 2000), { timeout: 3000 });
 }
 window.addEventListener("load", () => setTimeout(marginStartWorker, 10000));
 `)
