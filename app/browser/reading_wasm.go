@@ -160,6 +160,12 @@ func RestorePosition(articleID, articleSel string) bool {
 		blocks.Index(p.Block).Call("getAttribute", "data-b").String() != strconv.Itoa(p.Block) {
 		return false
 	}
+	// Blocks out of view may stand in at a guessed height until drawn
+	// (content-visibility); those up to the target are drawn now, so the
+	// target's place is its real one from the first jump.
+	for i := 0; i <= p.Block+1 && i < blocks.Length(); i++ {
+		blocks.Index(i).Get("style").Set("contentVisibility", "visible")
+	}
 	settle(func() float64 {
 		top, span := blockSlot(blocks, p.Block)
 		return top + p.Frac*span - readingLine

@@ -48,6 +48,12 @@ type Reader struct {
 	blocks []string         // each top-level block's HTML, built once per article
 
 	whole string // the article element as one piece of HTML, shown until the model is ready
+	// lazy is set when the article's elements were made in the app, not
+	// prerendered: then blocks out of view wait to be laid out (see
+	// .lazy-blocks in margin.css). A prerendered article is not: the app
+	// replaces its elements when it starts, and blocks the reader had
+	// scrolled past would fall back to their stand-in height.
+	lazy bool
 
 	stopTracking func()
 
@@ -110,7 +116,7 @@ func (r *Reader) load(ctx app.Context) {
 		return
 	}
 	r.path, r.id, r.status, r.err = path, id, loading, nil
-	r.art, r.blocks, r.whole = nil, nil, ""
+	r.art, r.blocks, r.whole, r.lazy = nil, nil, "", false
 	r.resetAnnotations()
 	r.hashDone = false
 	if r.Mounted() {
@@ -172,7 +178,7 @@ func (r *Reader) paint(ctx app.Context, path, h string, err error) {
 		r.settle(ctx, path, nil, err)
 		return
 	}
-	r.status, r.whole = loaded, h
+	r.status, r.whole, r.lazy = loaded, h, true
 	ctx.Defer(func(ctx app.Context) { r.arrive(ctx, false) })
 }
 
@@ -206,7 +212,7 @@ func (r *Reader) show(a *article.Article) {
 	}
 	r.modelReady()
 	if r.whole == "" {
-		r.whole = articleHTML(a, r.blocks)
+		r.whole, r.lazy = articleHTML(a, r.blocks), app.IsClient
 	}
 }
 
@@ -337,10 +343,14 @@ func (r *Reader) Render() app.UI {
 	if r.ann.panel {
 		page += " with-panel"
 	}
+	main := "reader"
+	if r.lazy {
+		main += " lazy-blocks"
+	}
 	return app.Div().Class(page).Body(
 		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list), dev: r.dev},
 		app.Div().Class("progress").Attr("aria-hidden", true).Body(app.Div().Class("progress-bar")),
-		app.Main().Class("reader").ID("main").Body(r.renderContent()),
+		app.Main().Class(main).ID("main").Body(r.renderContent()),
 		app.If(r.ann.selOn && r.ann.pop == "", r.renderToolbar),
 		app.If(r.ann.pop != "", r.renderPopover),
 		app.If(r.ann.panel, r.renderPanel),

@@ -358,6 +358,11 @@ func TestReadingPositionRestored(t *testing.T) {
 	b.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/a/`+id+`")`))
 	b.waitFor(t, `!!document.querySelector('[data-b="8"]')`)
 	b.waitFor(t, `Math.abs(document.querySelector('[data-b="8"]').getBoundingClientRect().top - 72) < 4`)
+	// Opened inside the app, the article lays out blocks out of view
+	// lazily; the place above held all the same.
+	if !eval[bool](t, b, `!!document.querySelector("main.lazy-blocks")`) {
+		t.Error("an article opened inside the app does not lay out its blocks lazily")
+	}
 
 	// And after closing and reopening the page.
 	b.do(t, chromedp.Navigate(p.URL+"/"))
@@ -365,6 +370,12 @@ func TestReadingPositionRestored(t *testing.T) {
 	b.do(t, chromedp.Navigate(p.URL+"/a/"+id))
 	b.waitMounted(t)
 	b.waitFor(t, `Math.abs(document.querySelector('[data-b="8"]').getBoundingClientRect().top - 72) < 4`)
+	// A prerendered article keeps every block laid out: the app replaces
+	// its elements when it starts, and blocks scrolled past must keep
+	// their height.
+	if eval[bool](t, b, `!!document.querySelector("main.lazy-blocks")`) {
+		t.Error("a prerendered article lays out its blocks lazily")
+	}
 	noConsoleErrors(t, b)
 }
 
