@@ -252,6 +252,16 @@ func TestReaderInBrowser(t *testing.T) {
 	b.do(t, chromedp.Click(chromedp.CSS("#settings-button")))
 	b.waitFor(t, `!!document.getElementById("settings")`)
 	b.screenshot(t, "settings-desktop-dark")
+	// Every choice shows its whole label on one line.
+	if bad := eval[[]string](t, b, `[...document.querySelectorAll("#settings .choice")]
+		.filter((c) => {
+			const r = document.createRange();
+			r.selectNodeContents(c);
+			return r.getClientRects().length > 1 || c.scrollWidth > c.clientWidth + 1;
+		})
+		.map((c) => c.innerText)`); len(bad) > 0 {
+		t.Errorf("settings choices whose labels do not fit: %q", bad)
+	}
 	b.do(t,
 		chromedp.Click(chromedp.CSS("#settings .font-serif")),
 		chromedp.Click(chromedp.CSS("#size-up")),
