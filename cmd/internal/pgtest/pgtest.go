@@ -73,7 +73,7 @@ func DSN(t testing.TB) string {
 	name := fmt.Sprintf("t_%d", dbs.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := s.exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if err := execSQL(ctx, s.url("postgres"), "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("pgtest: creating database %s: %v", name, err)
 	}
 	return s.url(name)
@@ -86,14 +86,20 @@ func Exec(t testing.TB, dsn, sql string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("pgtest: connecting: %v", err)
-	}
-	defer c.Close(context.Background())
-	if _, err := c.Exec(ctx, sql); err != nil {
+	if err := execSQL(ctx, dsn, sql); err != nil {
 		t.Fatalf("pgtest: %s: %v", sql, err)
 	}
+}
+
+// execSQL connects to the database a DSN names, runs sql and disconnects.
+func execSQL(ctx context.Context, dsn, sql string) error {
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("connecting: %w", err)
+	}
+	defer c.Close(context.Background())
+	_, err = c.Exec(ctx, sql)
+	return err
 }
 
 // Stop stops the server and removes its folder. Main calls it; calling it
@@ -148,17 +154,6 @@ type server struct {
 
 func (s *server) url(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, db)
-}
-
-// exec runs one statement on the "postgres" database.
-func (s *server) exec(ctx context.Context, sql string) error {
-	c, err := pgx.Connect(ctx, s.url("postgres"))
-	if err != nil {
-		return err
-	}
-	defer c.Close(context.Background())
-	_, err = c.Exec(ctx, sql)
-	return err
 }
 
 // binDir finds the folder holding initdb and postgres: $PGTEST_BINDIR,

@@ -148,7 +148,7 @@ func (s *db) Session(ctx context.Context, hash string, now time.Time) (Session, 
 	if now.Sub(ss.LastSeen) >= seenEvery {
 		if _, err := s.w.ExecContext(ctx, "UPDATE sessions SET last_seen_at = $2 WHERE hash = $1 AND last_seen_at < $2",
 			hash, ms(now)); err != nil {
-			s.log.Warn("store: marking a session seen", "err", err)
+			s.opts.Log.Warn("store: marking a session seen", "err", err)
 		} else {
 			ss.LastSeen = fromMS(ms(now))
 		}

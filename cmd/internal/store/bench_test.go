@@ -42,10 +42,8 @@ func BenchmarkPush1000(b *testing.B) {
 		b.Run(be.name, func(b *testing.B) {
 			s := be.open(b, Options{})
 			u := newUser(b, s, "ann")
-			n := 0
 			for b.Loop() {
 				seedAnnotations(b, s, u.ID, 1000, time.Now())
-				n++
 			}
 		})
 	}

@@ -177,28 +177,21 @@ func testNotify(t *testing.T, open opener) {
 	if err := s.Notify(ctx(t), "user-1"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case u := <-got:
-		if u != "user-1" {
-			t.Fatalf("heard %q", u)
-		}
-	case <-time.After(10 * time.Second):
+	if u, ok := hear(got, 10*time.Second); !ok {
 		t.Fatal("the listener heard nothing")
+	} else if u != "user-1" {
+		t.Fatalf("heard %q", u)
 	}
 	// Exactly once: a second delivery (say, the process's own NOTIFY coming
 	// back from PostgreSQL) would arrive within a moment.
-	select {
-	case u := <-got:
+	if u, ok := hear(got, 300*time.Millisecond); ok {
 		t.Fatalf("heard %q twice", u)
-	case <-time.After(300 * time.Millisecond):
 	}
 	cancel()
 	time.Sleep(50 * time.Millisecond)
 	s.Notify(ctx(t), "user-2")
-	select {
-	case u := <-got:
+	if u, ok := hear(got, 300*time.Millisecond); ok {
 		t.Fatalf("a listener whose context ended heard %q", u)
-	case <-time.After(300 * time.Millisecond):
 	}
 }
 

@@ -54,7 +54,7 @@ func encodeFields(fields map[string]msync.Field) string {
 // that repeat from one field and object to the next.
 type fieldsDecoder struct {
 	dec    jsontext.Decoder
-	byRaw  []byte // the last client id read, quoted
+	byRaw  []byte // the last client id read, quoted, by either path
 	byName string // and unquoted
 }
 
@@ -113,8 +113,9 @@ func (d *fieldsDecoder) fast(b []byte) (out map[string]msync.Field, ok bool) {
 		if end < 0 || end >= len(b) || b[end] != '}' {
 			return nil, false
 		}
-		if by := b[i+1 : end-1]; string(by) != d.byName {
-			d.byName = string(by)
+		// The string has no escapes: unquoted, it is its inside.
+		if raw := b[i:end]; !bytes.Equal(raw, d.byRaw) {
+			d.byRaw, d.byName = append(d.byRaw[:0], raw...), string(raw[1:len(raw)-1])
 		}
 		f.By = d.byName
 		i = end + 1

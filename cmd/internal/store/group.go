@@ -55,7 +55,7 @@ func (s *db) startGroup() {
 // push hands a push to the committer and waits for its outcome. Once
 // handed over, it waits even if ctx ends: the push may be committing,
 // and the caller must not answer as if it had failed.
-func (g *grouper) push(ctx context.Context, s *db, userID string, req *msync.PushRequest, pre []prepared, now time.Time) (PushResult, error) {
+func (g *grouper) push(ctx context.Context, userID string, req *msync.PushRequest, pre []prepared, now time.Time) (PushResult, error) {
 	job := &pushJob{ctx: ctx, userID: userID, req: req, pre: pre, now: now, done: make(chan pushDone, 1)}
 	select {
 	case g.jobs <- job:
@@ -99,44 +99,42 @@ func (s *db) runGroup(group []*pushJob) {
 	// without cancellation, and a push whose request has already ended
 	// is not started.
 	ctx := context.Background()
-	err := s.retry(ctx, "push", func() error {
+	err := s.write(ctx, "push", func(tx *sql.Tx) error {
 		misses = misses[:0]
-		return inTx(ctx, s.w, nil, func(tx *sql.Tx) error {
-			q := cachedTx{tx: tx, c: &s.stmts, misses: &misses}
-			for i, j := range group {
-				results[i] = pushDone{}
-				if err := j.ctx.Err(); err != nil {
-					results[i].err = err
-					continue
-				}
-				if _, err := q.ExecContext(ctx, "SAVEPOINT push"); err != nil {
-					return err
-				}
-				jctx := context.WithoutCancel(j.ctx)
-				err := s.push(jctx, q, j.userID, j.req, j.pre, j.now, &results[i].res)
-				if err != nil {
-					if s.retryable(err) {
-						return err // the whole group again
-					}
-					if _, rerr := q.ExecContext(ctx, "ROLLBACK TO push"); rerr != nil {
-						return rerr
-					}
-					results[i] = pushDone{err: err}
-				}
-				if _, err := q.ExecContext(ctx, "RELEASE push"); err != nil {
-					return err
-				}
+		q := cachedTx{tx: tx, c: &s.stmts, misses: &misses}
+		for i, j := range group {
+			results[i] = pushDone{}
+			if err := j.ctx.Err(); err != nil {
+				results[i].err = err
+				continue
 			}
-			return nil
-		})
+			if _, err := q.ExecContext(ctx, "SAVEPOINT push"); err != nil {
+				return err
+			}
+			jctx := context.WithoutCancel(j.ctx)
+			err := s.push(jctx, q, j.userID, j.req, j.pre, j.now, &results[i].res)
+			if err != nil {
+				if s.retryable(err) {
+					return err // the whole group again
+				}
+				if _, rerr := q.ExecContext(ctx, "ROLLBACK TO push"); rerr != nil {
+					return rerr
+				}
+				results[i] = pushDone{err: err}
+			}
+			if _, err := q.ExecContext(ctx, "RELEASE push"); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	s.stmts.prepare(ctx, s.w, misses)
 	for i, j := range group {
 		d := results[i]
 		if err != nil {
 			d = pushDone{err: err}
-		} else if d.err == nil && s.hooks.AfterCommit != nil {
-			s.hooks.AfterCommit(j.ctx)
+		} else if d.err == nil && s.opts.Hooks.AfterCommit != nil {
+			s.opts.Hooks.AfterCommit(j.ctx)
 		}
 		j.done <- d
 	}

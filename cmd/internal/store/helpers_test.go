@@ -143,6 +143,17 @@ func statuses(res PushResult) []string {
 	return out
 }
 
+// hear waits up to wait for a user id on ch: the id and true, or "" and
+// false if none came.
+func hear(ch <-chan string, wait time.Duration) (string, bool) {
+	select {
+	case u := <-ch:
+		return u, true
+	case <-time.After(wait):
+		return "", false
+	}
+}
+
 // count runs a COUNT query on the store's database.
 func count(t testing.TB, s *db, q string, args ...any) int {
 	t.Helper()

@@ -69,39 +69,37 @@ func (s *db) migrate(ctx context.Context) error {
 	}
 	head := int64(len(all))
 	var applied []string
-	err = s.retry(ctx, "migrate", func() error {
+	err = s.write(ctx, "migrate", func(tx *sql.Tx) error {
 		applied = nil
-		return inTx(ctx, s.w, nil, func(tx *sql.Tx) error {
-			if s.lockMigrations != "" {
-				if _, err := tx.ExecContext(ctx, s.lockMigrations); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-				version    BIGINT PRIMARY KEY,
-				name       TEXT NOT NULL,
-				applied_at BIGINT NOT NULL)`); err != nil {
+		if s.lockMigrations != "" {
+			if _, err := tx.ExecContext(ctx, s.lockMigrations); err != nil {
 				return err
 			}
-			var cur int64
-			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    BIGINT PRIMARY KEY,
+			name       TEXT NOT NULL,
+			applied_at BIGINT NOT NULL)`); err != nil {
+			return err
+		}
+		var cur int64
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
+			return err
+		}
+		if cur > head {
+			return fmt.Errorf("%w: the database is at schema version %d, but this Margin knows versions up to %d; run the newer Margin, or restore a backup made before it ran", ErrSchemaTooNew, cur, head)
+		}
+		for _, m := range all[cur:] {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("applying %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+				m.version, m.name, ms(time.Now())); err != nil {
 				return err
 			}
-			if cur > head {
-				return fmt.Errorf("%w: the database is at schema version %d, but this Margin knows versions up to %d; run the newer Margin, or restore a backup made before it ran", ErrSchemaTooNew, cur, head)
-			}
-			for _, m := range all[cur:] {
-				if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-					return fmt.Errorf("applying %s: %w", m.name, err)
-				}
-				if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-					m.version, m.name, ms(time.Now())); err != nil {
-					return err
-				}
-				applied = append(applied, m.name)
-			}
-			return nil
-		})
+			applied = append(applied, m.name)
+		}
+		return nil
 	})
 	if errors.Is(err, ErrSchemaTooNew) {
 		return err
@@ -110,7 +108,7 @@ func (s *db) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrating the %s database: %w", s.name, err)
 	}
 	if len(applied) > 0 {
-		s.log.Info("store: migrated the database", "dialect", s.name, "applied", applied, "version", head)
+		s.opts.Log.Info("store: migrated the database", "dialect", s.name, "applied", applied, "version", head)
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func (s *db) listenLoop() {
 		if time.Since(began) > time.Minute {
 			pause = 100 * time.Millisecond
 		}
-		s.log.Warn("store: listening for changes on PostgreSQL: connection lost; reconnecting", "err", err, "in", pause)
+		s.opts.Log.Warn("store: listening for changes on PostgreSQL: connection lost; reconnecting", "err", err, "in", pause)
 		select {
 		case <-ctx.Done():
 			return
@@ -143,10 +143,10 @@ func (s *db) listenLoop() {
 // connection fails or ctx ends.
 func (s *db) listenConn(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	conn, err := pgx.Connect(cctx, s.dsn)
+	conn, err := pgx.Connect(cctx, s.opts.DSN)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("connecting to %s: %w", redact(s.dsn), err)
+		return fmt.Errorf("connecting to %s: %w", redact(s.opts.DSN), err)
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {

@@ -118,7 +118,7 @@ func (s *db) CollectTombstones(ctx context.Context, olderThan time.Time) (int, e
 		total += n
 	}
 	if total > 0 {
-		s.log.Info("store: purged tombstones", "count", total, "users", len(users))
+		s.opts.Log.Info("store: purged tombstones", "count", total, "users", len(users))
 	}
 	return total, nil
 }

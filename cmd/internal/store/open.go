@@ -92,13 +92,9 @@ var _ Store = (*db)(nil)
 // what differs.
 type db struct {
 	dialect
-	w     *sql.DB // writes: SQLite's one writer connection, or the PostgreSQL pool
-	r     *sql.DB // reads: SQLite's readers, or the same pool
-	path  string  // the SQLite file
-	dsn   string  // the PostgreSQL URL
-	log   *slog.Logger
-	hooks Hooks
-	opts  Options
+	w     *sql.DB   // writes: SQLite's one writer connection, or the PostgreSQL pool
+	r     *sql.DB   // reads: SQLite's readers, or the same pool
+	opts  Options   // as Open completed them: Path or DSN, Log, Hooks…
 	stmts stmtCache // SQLite's prepared writer statements
 	group *grouper  // SQLite's group committer of pushes
 
@@ -136,7 +132,7 @@ func openSQLite(ctx context.Context, opts Options) (*db, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := newDB(sqliteDialect, opts)
-	s.w, s.path = w, path
+	s.w = w
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -171,7 +167,7 @@ func openPostgres(ctx context.Context, opts Options) (*db, error) {
 	p.SetMaxIdleConns(n)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	s := newDB(postgresDialect, opts)
-	s.w, s.r, s.dsn = p, p, opts.DSN
+	s.w, s.r = p, p
 	if err := s.migrate(ctx); err != nil {
 		p.Close()
 		return nil, err
@@ -180,8 +176,8 @@ func openPostgres(ctx context.Context, opts Options) (*db, error) {
 }
 
 func newDB(d dialect, opts Options) *db {
-	return &db{dialect: d, log: opts.Log, hooks: opts.Hooks, opts: opts,
-		stmts:    stmtCache{on: d.name == "sqlite", m: map[string]*sql.Stmt{}},
+	return &db{dialect: d, opts: opts,
+		stmts:    stmtCache{m: map[string]*sql.Stmt{}},
 		instance: randomID(8), stop: make(chan struct{}), listening: make(chan struct{})}
 }
 
@@ -218,7 +214,7 @@ func (s *db) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: backup to %s: the file exists; choose a new name", path)
 	}
-	b, err := sql.Open("sqlite", s.path+fmt.Sprintf("?_pragma=busy_timeout(%d)", s.opts.BusyTimeout.Milliseconds()))
+	b, err := sql.Open("sqlite", s.opts.Path+fmt.Sprintf("?_pragma=busy_timeout(%d)", s.opts.BusyTimeout.Milliseconds()))
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}

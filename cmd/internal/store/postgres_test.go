@@ -87,21 +87,18 @@ func TestPostgresNotifyAcrossProcesses(t *testing.T) {
 	}
 	expect := func(ch chan string, who, want string) {
 		t.Helper()
-		select {
-		case got := <-ch:
-			if got != want {
-				t.Fatalf("%s heard %q, want %q", who, got, want)
-			}
-		case <-time.After(10 * time.Second):
+		got, ok := hear(ch, 10*time.Second)
+		if !ok {
 			t.Fatalf("%s did not hear %q", who, want)
+		}
+		if got != want {
+			t.Fatalf("%s heard %q, want %q", who, got, want)
 		}
 	}
 	quiet := func(ch chan string, who string) {
 		t.Helper()
-		select {
-		case got := <-ch:
+		if got, ok := hear(ch, 300*time.Millisecond); ok {
 			t.Fatalf("%s heard %q again", who, got)
-		case <-time.After(300 * time.Millisecond):
 		}
 	}
 	if err := b.Notify(ctx(t), "user-1"); err != nil {
@@ -128,11 +125,8 @@ func TestPostgresNotifyAcrossProcesses(t *testing.T) {
 			t.Fatal("a did not hear b after its connection was cut")
 		}
 		b.Notify(ctx(t), "user-3")
-		select {
-		case got := <-heardA:
-			heard = got == "user-3"
-		case <-time.After(200 * time.Millisecond):
-		}
+		got, _ := hear(heardA, 200*time.Millisecond)
+		heard = got == "user-3"
 	}
 }
 

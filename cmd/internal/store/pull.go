@@ -165,6 +165,6 @@ func (s *db) notePull(ctx context.Context, userID, clientID string, c clientRow,
 			last_seen_at = excluded.last_seen_at
 		WHERE sync_clients.user_id = excluded.user_id`, clientID, userID, to, full, ms(now))
 	if err != nil {
-		s.log.Warn("store: recording a pull", "client", clientID, "err", err)
+		s.opts.Log.Warn("store: recording a pull", "client", clientID, "err", err)
 	}
 }

@@ -35,16 +35,15 @@ func (s *db) Push(ctx context.Context, userID string, req *msync.PushRequest, no
 	var res PushResult
 	var err error
 	if s.group != nil {
-		res, err = s.group.push(ctx, s, userID, req, pre, now)
+		res, err = s.group.push(ctx, userID, req, pre, now)
 	} else {
-		var misses []string
+		// PostgreSQL: its driver keeps the statements prepared.
 		err = s.write(ctx, "push", func(tx *sql.Tx) error {
 			res = PushResult{}
-			return s.push(ctx, cachedTx{tx: tx, c: &s.stmts, misses: &misses}, userID, req, pre, now, &res)
+			return s.push(ctx, tx, userID, req, pre, now, &res)
 		})
-		s.stmts.prepare(ctx, s.w, misses)
-		if err == nil && s.hooks.AfterCommit != nil {
-			s.hooks.AfterCommit(ctx)
+		if err == nil && s.opts.Hooks.AfterCommit != nil {
+			s.opts.Hooks.AfterCommit(ctx)
 		}
 	}
 	if err != nil {
@@ -186,8 +185,8 @@ func (s *db) push(ctx context.Context, tx querier, userID string, req *msync.Pus
 			return err
 		}
 	}
-	if s.hooks.BeforeCommit != nil {
-		if err := s.hooks.BeforeCommit(ctx); err != nil {
+	if s.opts.Hooks.BeforeCommit != nil {
+		if err := s.opts.Hooks.BeforeCommit(ctx); err != nil {
 			return err
 		}
 	}
@@ -265,8 +264,7 @@ func (st *pushState) apply(m *msync.Mutation, invalid error, res *PushResult) ms
 		}
 		st.records[key] = &rec
 	}
-	r := msync.Result{ID: m.ID, Status: out.Status, Reason: out.Reason}
-	return r
+	return msync.Result{ID: m.ID, Status: out.Status, Reason: out.Reason}
 }
 
 // load reads the user's current objects that the keys name, with their

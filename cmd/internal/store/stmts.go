@@ -14,21 +14,17 @@ const maxStmts = 256
 // Parsing a statement costs SQLite more than running it (a fifth of a
 // small push's time went to the parser), and the writer is the one
 // connection every push waits for. PostgreSQL's driver keeps its own
-// cache, so there the cache stays off.
+// cache, so only SQLite's pushes use this one.
 //
 // A statement can only be prepared while the writer's one connection is
 // free, so a text met inside a transaction is noted and prepared after
 // it; the next push finds it ready.
 type stmtCache struct {
-	on bool
 	mu sync.RWMutex
 	m  map[string]*sql.Stmt
 }
 
 func (c *stmtCache) get(q string) *sql.Stmt {
-	if !c.on {
-		return nil
-	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.m[q]
@@ -37,7 +33,7 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 // prepare prepares the texts not yet kept, while there is room. A
 // failure only means the text is parsed each time, as without a cache.
 func (c *stmtCache) prepare(ctx context.Context, d *sql.DB, texts []string) {
-	if !c.on || len(texts) == 0 {
+	if len(texts) == 0 {
 		return
 	}
 	for _, q := range texts {
@@ -71,7 +67,7 @@ func (c *stmtCache) close() {
 	}
 }
 
-// ctx is a write transaction that runs its statements from the cache,
+// cachedTx is a write transaction that runs its statements from the cache,
 // noting the texts the cache lacks. It has *sql.Tx's methods, so code
 // written for a transaction takes either.
 type cachedTx struct {
@@ -84,7 +80,7 @@ func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if st := t.c.get(q); st != nil {
 		return t.tx.StmtContext(ctx, st)
 	}
-	if t.misses != nil && t.c.on {
+	if t.misses != nil {
 		*t.misses = append(*t.misses, q)
 	}
 	return nil

@@ -56,7 +56,7 @@ func (s *db) retry(ctx context.Context, what string, fn func() error) error {
 		if err == nil || !s.retryable(err) {
 			return err
 		}
-		s.log.Debug("store: transient failure; trying again", "op", what, "try", try+1, "err", err)
+		s.opts.Log.Debug("store: transient failure; trying again", "op", what, "try", try+1, "err", err)
 	}
 	return fmt.Errorf("%w: %s failed %d times: %v", ErrBusy, what, maxTries, err)
 }
