@@ -108,11 +108,7 @@ func (f dbFlags) open(ctx context.Context, log *slog.Logger, hooks store.Hooks) 
 	default:
 		opts.Path = filepath.Join(*f.data, "margin.db")
 	}
-	st, err := store.Open(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return st, nil
+	return store.Open(ctx, opts)
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {

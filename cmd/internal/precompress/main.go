@@ -49,17 +49,17 @@ func compress(name string) error {
 	if err := write(gw, raw); err != nil {
 		return fmt.Errorf("gzip %s: %w", name, err)
 	}
-	var sums strings.Builder
-	for _, out := range []struct {
+	type output struct {
 		suffix string
 		data   []byte
-	}{{"", raw}, {".br", br.Bytes()}, {".gz", gz.Bytes()}} {
+	}
+	outs := []output{{"", raw}, {".br", br.Bytes()}, {".gz", gz.Bytes()}}
+	var sums strings.Builder
+	for _, out := range outs {
 		fmt.Fprintf(&sums, "%x %d %s\n", sha256.Sum256(out.data), len(out.data), filepath.Base(name)+out.suffix)
 	}
-	for _, out := range []struct {
-		suffix string
-		data   []byte
-	}{{".br", br.Bytes()}, {".gz", gz.Bytes()}, {".sums", []byte(sums.String())}} {
+	// The file itself stays as it is; its copies and the sums are written.
+	for _, out := range append(outs[1:], output{".sums", []byte(sums.String())}) {
 		// Write then rename, so a server never embeds half a file.
 		tmp := name + out.suffix + ".tmp"
 		if err := os.WriteFile(tmp, out.data, 0o644); err != nil {

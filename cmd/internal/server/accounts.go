@@ -62,7 +62,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		respond.Error(w, r, respond.Problem{Status: http.StatusBadRequest, Code: "bad_password", Message: err.Error()}, err)
 		return
 	}
-	hash, err := s.hasher.Hash(r.Context(), c.Password)
+	hash, err := s.cfg.Hasher.Hash(r.Context(), c.Password)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -107,13 +107,24 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 // new one for userID: a session id known before sign-in (planted, or
 // seen on a shared computer) is worthless after it.
 func (s *Server) rotateSession(w http.ResponseWriter, r *http.Request, userID string) error {
-	if old, ok := s.sessionHash(r); ok {
-		if err := s.cfg.Store.DeleteSession(r.Context(), old); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		s.hub.closeSession(old)
+	if err := s.endSession(r); err != nil {
+		return err
 	}
-	return s.startSession(r.Context(), w, r, userID)
+	return s.startSession(w, r, userID)
+}
+
+// endSession ends the session r's cookie names, if any, and closes its
+// event streams. A session that has already ended is no error.
+func (s *Server) endSession(r *http.Request) error {
+	hash, ok := s.sessionHash(r)
+	if !ok {
+		return nil
+	}
+	if err := s.cfg.Store.DeleteSession(r.Context(), hash); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	s.hub.closeSession(hash)
+	return nil
 }
 
 // checkPassword finds the account named name (or with id userID) and
@@ -126,11 +137,7 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, name, use
 	var err error
 	if userID != "" {
 		if u, err = s.cfg.Store.UserByID(ctx, userID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				respond.Error(w, r, signedOut, err)
-			} else {
-				s.storeError(w, r, err)
-			}
+			s.storeError(w, r, err) // ErrNotFound: the account has gone, signed out
 			return u, false
 		}
 		name = u.Name
@@ -166,7 +173,7 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, name, use
 	}
 	// For an unknown name, u.PasswordHash is empty and Verify checks a
 	// dummy hash: the answer takes as long as for a wrong password.
-	ok, err := s.hasher.Verify(ctx, u.PasswordHash, password)
+	ok, err := s.cfg.Hasher.Verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		s.accountLimits.Refund(acct)
 		s.addressLimits.Refund(addr)
@@ -179,7 +186,7 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, name, use
 	}
 	s.accountLimits.Forget(acct)
 	s.addressLimits.Refund(addr)
-	if s.hasher.NeedsRehash(u.PasswordHash) {
+	if s.cfg.Hasher.NeedsRehash(u.PasswordHash) {
 		s.rehash(ctx, u.ID, password)
 	}
 	return u, true
@@ -200,7 +207,7 @@ func (s *Server) refuseAttempt(w http.ResponseWriter, r *http.Request, wait time
 // rehash stores a fresh hash of a password that was hashed with weaker
 // parameters than today's. Failing is harmless: the old hash still works.
 func (s *Server) rehash(ctx context.Context, userID, password string) {
-	hash, err := s.hasher.Hash(ctx, password)
+	hash, err := s.cfg.Hasher.Hash(ctx, password)
 	if err == nil {
 		err = s.cfg.Store.SetPassword(ctx, userID, hash)
 	}
@@ -212,10 +219,6 @@ func (s *Server) rehash(ctx context.Context, userID, password string) {
 // whoAmI answers the signed-in user.
 func (s *Server) whoAmI(w http.ResponseWriter, r *http.Request, sess store.Session) {
 	u, err := s.cfg.Store.UserByID(r.Context(), sess.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		respond.Error(w, r, signedOut, err)
-		return
-	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -227,12 +230,9 @@ func (s *Server) whoAmI(w http.ResponseWriter, r *http.Request, sess store.Sessi
 // also asks the browser to erase what the site stored on the device.
 // Signing out twice is not an error.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
-	if hash, ok := s.sessionHash(r); ok {
-		if err := s.cfg.Store.DeleteSession(r.Context(), hash); err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.storeError(w, r, err)
-			return
-		}
-		s.hub.closeSession(hash)
+	if err := s.endSession(r); err != nil {
+		s.storeError(w, r, err)
+		return
 	}
 	s.clearSession(w, r)
 	if r.URL.Query().Get("erase") == "1" {
@@ -257,7 +257,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, sess sto
 	if _, ok := s.checkPassword(w, r, "", sess.UserID, body.Password, wrongPassword); !ok {
 		return
 	}
-	hash, err := s.hasher.Hash(r.Context(), body.NewPassword)
+	hash, err := s.cfg.Hasher.Hash(r.Context(), body.NewPassword)
 	if err == nil {
 		err = s.cfg.Store.SetPassword(r.Context(), sess.UserID, hash)
 	}

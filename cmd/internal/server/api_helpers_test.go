@@ -59,15 +59,7 @@ func newAPIServer(t *testing.T, edit ...func(*Config)) *apiServer {
 func newAPIServerOn(t *testing.T, st store.Store, edit ...func(*Config)) *apiServer {
 	t.Helper()
 	logs := &apitest.LogBuffer{}
-	cfg := Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap,
-		Log: slog.New(slog.NewTextHandler(logs, nil))}
-	for _, e := range edit {
-		e(&cfg)
-	}
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, st, slog.New(slog.NewTextHandler(logs, nil)), edit...)
 	ts := httptest.NewServer(s)
 	ctx, cancel := context.WithCancel(context.Background())
 	relayed := make(chan struct{})
@@ -86,6 +78,21 @@ func newAPIServerOn(t *testing.T, st store.Store, edit ...func(*Config)) *apiSer
 		}
 	})
 	return &apiServer{Server: s, URL: ts.URL, Store: st, Log: logs}
+}
+
+// newServerOn returns a server on st, with the test library and web
+// files, a cheap hasher and log; edit adjusts its configuration.
+func newServerOn(t *testing.T, st store.Store, log *slog.Logger, edit ...func(*Config)) *Server {
+	t.Helper()
+	cfg := Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap, Log: log}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // user signs up a new account on srv and returns its client.
@@ -121,6 +128,13 @@ func wantStatus(t *testing.T, what string, r *apitest.Response, status int, code
 	if r.Status != status || code != "" && r.Problem().Code != code {
 		t.Errorf("%s: %s; want %d %s", what, r, status, code)
 	}
+	wantProblemShape(t, what, r)
+}
+
+// wantProblemShape fails the test if r is an error answer not in the
+// JSON error shape.
+func wantProblemShape(t *testing.T, what string, r *apitest.Response) {
+	t.Helper()
 	if p := r.Problem(); r.Status >= 400 && (p.Error == "" || p.Code == "" || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")) {
 		t.Errorf("%s: error answer not in the JSON error shape: %s", what, r)
 	}

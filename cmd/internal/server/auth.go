@@ -42,22 +42,30 @@ func (s *Server) secureContext(r *http.Request) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (s *Server) sessionCookieName(r *http.Request) string {
-	if s.secureContext(r) {
+// sessionCookieName is the session cookie's name in a secure context
+// or not.
+func sessionCookieName(secure bool) string {
+	if secure {
 		return sessionCookieSecure
 	}
 	return sessionCookiePlain
 }
 
-// setSession sends the cookie for a new session.
-func (s *Server) setSession(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
+// sessionCookie sends the session cookie with value, kept until
+// expires; a zero expires tells the browser to forget it.
+func (s *Server) sessionCookie(w http.ResponseWriter, r *http.Request, value string, expires time.Time) {
+	secure := s.secureContext(r)
+	maxAge := -1
+	if !expires.IsZero() {
+		maxAge = int(time.Until(expires).Seconds())
+	}
 	http.SetCookie(w, &http.Cookie{
-		Name:     s.sessionCookieName(r),
+		Name:     sessionCookieName(secure),
 		Value:    value,
 		Path:     "/",
 		Expires:  expires,
-		MaxAge:   int(time.Until(expires).Seconds()),
-		Secure:   s.secureContext(r),
+		MaxAge:   maxAge,
+		Secure:   secure,
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	})
@@ -65,21 +73,13 @@ func (s *Server) setSession(w http.ResponseWriter, r *http.Request, value string
 
 // clearSession tells the browser to forget its session cookie.
 func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{
-		Name:     s.sessionCookieName(r),
-		Value:    "",
-		Path:     "/",
-		MaxAge:   -1,
-		Secure:   s.secureContext(r),
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-	})
+	s.sessionCookie(w, r, "", time.Time{})
 }
 
 // sessionHash returns the hash of the session r's cookie names, if it
 // carries a well-formed one.
 func (s *Server) sessionHash(r *http.Request) (string, bool) {
-	c, err := r.Cookie(s.sessionCookieName(r))
+	c, err := r.Cookie(sessionCookieName(s.secureContext(r)))
 	if err != nil {
 		return "", false
 	}
@@ -87,14 +87,14 @@ func (s *Server) sessionHash(r *http.Request) (string, bool) {
 }
 
 // startSession creates a session for userID and sends its cookie.
-func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, userID string) error {
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID string) error {
 	cookie, hash := account.NewSession()
 	now := time.Now()
 	sess := store.Session{Hash: hash, UserID: userID, Created: now, Expires: now.Add(account.SessionTTL), LastSeen: now}
-	if err := s.cfg.Store.CreateSession(ctx, sess); err != nil {
+	if err := s.cfg.Store.CreateSession(r.Context(), sess); err != nil {
 		return err
 	}
-	s.setSession(w, r, cookie, sess.Expires)
+	s.sessionCookie(w, r, cookie, sess.Expires)
 	return nil
 }
 

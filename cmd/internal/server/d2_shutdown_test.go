@@ -31,11 +31,7 @@ func TestD2GracefulShutdownInProcess(t *testing.T) {
 		}
 	})
 	const grace = 15 * time.Second
-	s, err := New(Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap, Log: discard,
-		Timeouts: Timeouts{Shutdown: grace}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, st, discard, func(c *Config) { c.Timeouts = Timeouts{Shutdown: grace} })
 	ln := listen(t)
 	base := "http://" + ln.Addr().String()
 	ctx, stop := context.WithCancel(context.Background())

@@ -49,7 +49,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess store.Sessi
 	hello := fmt.Appendf(nil, "retry: 5000\nevent: hello\ndata: {\"seq\":%d}\n\n", seq)
 
 	rc := http.NewResponseController(w)
-	var waitHere bool
+	var (
+		waitHere bool
+		sk       sink
+		first    []byte // what sk is sent first
+	)
 	if conn, _, err := rc.Hijack(); err == nil {
 		head := bytes.NewBufferString("HTTP/1.1 200 OK\r\n")
 		h.Set("Connection", "close") // the body ends when the connection does
@@ -57,20 +61,16 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess store.Sessi
 		head.WriteString("\r\n")
 		head.Write(hello)
 		conn.SetReadDeadline(time.Time{})
-		sk := connSink{conn}
-		if !st.attach(sk) || sk.write(head.Bytes(), time.Now().Add(s.cfg.Timeouts.Write)) != nil {
-			s.hub.end(st)
-			return
-		}
+		sk, first = connSink{conn}, head.Bytes()
 	} else {
 		waitHere = true
 		rc.SetReadDeadline(time.Time{}) // the read deadline would end the request
 		w.WriteHeader(http.StatusOK)
-		sk := &writerSink{w: w, rc: rc}
-		if !st.attach(sk) || sk.write(hello, time.Now().Add(s.cfg.Timeouts.Write)) != nil {
-			s.hub.end(st)
-			return
-		}
+		sk, first = &writerSink{w: w, rc: rc}, hello
+	}
+	if !st.attach(sk) || sk.write(first, time.Now().Add(s.cfg.Timeouts.Write)) != nil {
+		s.hub.end(st)
+		return
 	}
 	st.started(seq, s.cfg.Timeouts.Write)
 	if waitHere {

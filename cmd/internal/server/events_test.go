@@ -142,11 +142,7 @@ func TestEventsLimitsAndSignOut(t *testing.T) {
 // them until the grace period is over.
 func TestEventsEndAtShutdown(t *testing.T) {
 	st, _ := openStore(t)
-	s, err := New(Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap, Log: discard,
-		Timeouts: Timeouts{Shutdown: 30 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, st, discard, func(c *Config) { c.Timeouts = Timeouts{Shutdown: 30 * time.Second} })
 	ln := listen(t)
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -186,10 +182,7 @@ func TestEventsEndAtShutdown(t *testing.T) {
 // 8 KiB, where a goroutine and net/http's buffers per stream take 27).
 func TestEventsThousandStreamsAreCheap(t *testing.T) {
 	st, _ := openStore(t)
-	s, err := New(Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap, Log: discard})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, st, discard)
 	base := served(t, s)
 	var cookies []string
 	for u := range 50 {

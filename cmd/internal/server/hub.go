@@ -100,10 +100,7 @@ func (h *hub) notify(user string) {
 		return
 	}
 	h.pending[user] = struct{}{}
-	select {
-	case h.wake <- struct{}{}:
-	default:
-	}
+	h.wakeLocked()
 }
 
 // notifyAll marks every user with a stream.
@@ -113,6 +110,12 @@ func (h *hub) notifyAll() {
 	for user := range h.users {
 		h.pending[user] = struct{}{}
 	}
+	h.wakeLocked()
+}
+
+// wakeLocked wakes run, unless a wake-up is already waiting; h.mu is
+// held.
+func (h *hub) wakeLocked() {
 	select {
 	case h.wake <- struct{}{}:
 	default:

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -121,7 +122,6 @@ type Server struct {
 	idle    idleRelease // hands memory back after bursts of requests
 	handler http.Handler
 
-	hasher        *account.Hasher
 	accountLimits *account.Limiter // sign-in attempts by account name
 	addressLimits *account.Limiter // sign-in attempts by client address
 	hub           *hub             // open event streams
@@ -148,7 +148,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, log: cfg.Log, static: st,
-		hasher:        cfg.Hasher,
 		accountLimits: account.NewLimiter(cfg.Limits.SignInPerAccount, cfg.Limits.SignInWindow, limiterKeys),
 		addressLimits: account.NewLimiter(cfg.Limits.SignInPerAddress, cfg.Limits.SignInWindow, limiterKeys),
 		hub:           newHub(cfg.Limits.StreamsPerUser, cfg.Limits.Streams),
@@ -192,19 +191,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.RegisterOnShutdown(s.hub.close)
 
 	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
-	relayed := make(chan struct{}, 2)
-	go func() {
-		defer func() { relayed <- struct{}{} }()
-		s.Relay(relayCtx)
-	}()
-	go func() {
-		defer func() { relayed <- struct{}{} }()
-		s.idle.run(relayCtx)
-	}()
+	var relaying sync.WaitGroup
+	relaying.Go(func() { s.Relay(relayCtx) })
+	relaying.Go(func() { s.idle.run(relayCtx) })
 	defer func() {
 		stopRelay()
-		<-relayed
-		<-relayed
+		relaying.Wait()
 	}()
 
 	errc := make(chan error, 1)

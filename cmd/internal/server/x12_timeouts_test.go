@@ -92,11 +92,9 @@ func closedWithin(conn net.Conn, d time.Duration) (bool, int64) {
 // server's goroutines return to their number before.
 func TestX12SlowHeadersCutByReadHeaderTimeout(t *testing.T) {
 	st, _ := openStore(t)
-	s, err := New(Config{Articles: lib, Web: webFS(), Store: st, Hasher: cheap, Log: discard,
-		Timeouts: Timeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 2 * time.Second, Idle: 2 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, st, discard, func(c *Config) {
+		c.Timeouts = Timeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 2 * time.Second, Idle: 2 * time.Second}
+	})
 	base := served(t, s)
 	healthy(t, base)
 	before := goroutines()
@@ -146,11 +144,10 @@ func TestX12UnreadAnswerCutByWriteTimeout(t *testing.T) {
 	web := webFS()
 	const size = 32 << 20
 	web["big.bin"] = &fstest.MapFile{Data: make([]byte, size)}
-	s, err := New(Config{Articles: lib, Web: web, Store: st, Hasher: cheap, Log: discard,
-		Timeouts: Timeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: time.Second, Idle: 2 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, st, discard, func(c *Config) {
+		c.Web = web
+		c.Timeouts = Timeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: time.Second, Idle: 2 * time.Second}
+	})
 	base := served(t, s)
 	healthy(t, base)
 	before := goroutines()

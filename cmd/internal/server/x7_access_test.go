@@ -96,7 +96,7 @@ func TestX7AccessControl(t *testing.T) {
 	if last != 1000 {
 		t.Errorf("alice's last mutation is %d after bob's pushes, want 1000", last)
 	}
-	if b1, _ := json.Marshal(aliceBefore); string(b1) != string(mustJSON(aliceAfter)) {
+	if string(mustJSON(aliceBefore)) != string(mustJSON(aliceAfter)) {
 		t.Error("alice's annotations changed after bob's pushes")
 	}
 

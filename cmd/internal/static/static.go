@@ -86,11 +86,11 @@ func servable(name string) bool {
 
 func (h *Handler) index(name string) (*file, error) {
 	known := readSums(h.fsys, name)
-	sum, size, err := h.hash(name, known)
+	hexSum, size, err := h.hash(name, known)
 	if err != nil {
 		return nil, err
 	}
-	f := &file{ctype: contentType(name), size: size, etag: `"` + sum[:20] + `"`, variants: map[string]variant{}}
+	f := &file{ctype: contentType(name), size: size, etag: `"` + hexSum[:20] + `"`, variants: map[string]variant{}}
 	for _, enc := range encodings {
 		vsum, _, err := h.hash(name+enc.suffix, known)
 		if err != nil {
@@ -183,11 +183,11 @@ func (h *Handler) fingerprint() string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	sum := sha256.New()
+	digest := sha256.New()
 	for _, n := range names {
-		fmt.Fprintf(sum, "%s %s\n", n, h.files[n].etag)
+		fmt.Fprintf(digest, "%s %s\n", n, h.files[n].etag)
 	}
-	return hex.EncodeToString(sum.Sum(nil))[:16]
+	return hex.EncodeToString(digest.Sum(nil))[:16]
 }
 
 // Version identifies the served files; it changes with every build that
