@@ -18,15 +18,6 @@ func DeleteDB(ctx context.Context, name string) error { return ErrNoDB }
 // Close does nothing outside a browser.
 func (d *DB) Close() {}
 
-// Put returns ErrNoDB outside a browser.
-func (d *DB) Put(ctx context.Context, store string, records ...string) error { return ErrNoDB }
-
-// Delete returns ErrNoDB outside a browser.
-func (d *DB) Delete(ctx context.Context, store string, keys ...string) error { return ErrNoDB }
-
-// Clear returns ErrNoDB outside a browser.
-func (d *DB) Clear(ctx context.Context, store string) error { return ErrNoDB }
-
 // Get returns ErrNoDB outside a browser.
 func (d *DB) Get(ctx context.Context, store, key string) (string, bool, error) {
 	return "", false, ErrNoDB

@@ -90,41 +90,6 @@ func DeleteDB(ctx context.Context, name string) error {
 	return err
 }
 
-// Put writes records, each a JSON object holding its key, into store in
-// one transaction: all are kept or none. A full quota gives ErrQuota.
-func (d *DB) Put(ctx context.Context, store string, records ...string) error {
-	return d.write(ctx, store, "put", func(os js.Value) error {
-		parse := js.Global().Get("JSON")
-		for _, r := range records {
-			var v js.Value
-			if err := catch(func() { v = parse.Call("parse", r) }); err != nil {
-				return fmt.Errorf("put into %s: record is not JSON: %v", store, err)
-			}
-			os.Call("put", v)
-		}
-		return nil
-	})
-}
-
-// Delete removes the records with the given keys from store, in one
-// transaction. Missing keys are not an error.
-func (d *DB) Delete(ctx context.Context, store string, keys ...string) error {
-	return d.write(ctx, store, "delete", func(os js.Value) error {
-		for _, k := range keys {
-			os.Call("delete", k)
-		}
-		return nil
-	})
-}
-
-// Clear removes every record of store.
-func (d *DB) Clear(ctx context.Context, store string) error {
-	return d.write(ctx, store, "clear", func(os js.Value) error {
-		os.Call("clear")
-		return nil
-	})
-}
-
 // Get returns the record with key in store as JSON, and whether there is one.
 func (d *DB) Get(ctx context.Context, store, key string) (string, bool, error) {
 	var req js.Value
@@ -159,51 +124,6 @@ func (d *DB) All(ctx context.Context, store, index, key string) (string, error) 
 		return "", err
 	}
 	return js.Global().Get("JSON").Call("stringify", v).String(), nil
-}
-
-// write runs fill in a readwrite transaction on store and waits for it to
-// commit.
-func (d *DB) write(ctx context.Context, store, what string, fill func(os js.Value) error) error {
-	var tx js.Value
-	var ferr error
-	if err := catch(func() {
-		tx = d.db.Call("transaction", store, "readwrite")
-		ferr = fill(tx.Call("objectStore", store))
-	}); err != nil {
-		return fmt.Errorf("%s %s: %w", what, store, err)
-	}
-	if ferr != nil {
-		tx.Call("abort")
-		return ferr
-	}
-	done := make(chan error, 1)
-	var onDone, onFail js.Func
-	onDone = js.FuncOf(func(js.Value, []js.Value) any {
-		done <- nil
-		return nil
-	})
-	onFail = js.FuncOf(func(js.Value, []js.Value) any {
-		done <- txError(tx.Get("error"), what+" "+store)
-		return nil
-	})
-	defer func() {
-		// The transaction may end after a cancelled wait: it must not
-		// call back into released functions.
-		tx.Set("oncomplete", js.Null())
-		tx.Set("onabort", js.Null())
-		onDone.Release()
-		onFail.Release()
-	}()
-	tx.Set("oncomplete", onDone)
-	tx.Set("onabort", onFail)
-	tx.Set("onerror", js.Null()) // the abort that follows reports it once
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		// The transaction may still commit; say so rather than guess.
-		return fmt.Errorf("%s %s: %w", what, store, ctx.Err())
-	}
 }
 
 // await waits for an IDBRequest to succeed or fail.

@@ -21,12 +21,6 @@ func newTransport() transport {
 	return httpTransport(&http.Client{Jar: jar})
 }
 
-// NewWithHTTP returns a client for the server at base that sends its
-// requests through hc (its cookie jar holds the session).
-func NewWithHTTP(base string, hc *http.Client) *Client {
-	return &Client{base: base, send: httpTransport(hc)}
-}
-
 func httpTransport(hc *http.Client) transport {
 	return func(ctx context.Context, method, url string, body []byte) (reply, error) {
 		var rd io.Reader

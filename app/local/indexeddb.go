@@ -90,7 +90,7 @@ func (d *IndexedDB) Update(ctx context.Context, stores []string, step func(got [
 		}
 		out := make([]browser.TxOp, len(ops))
 		for i, op := range ops {
-			out[i] = browser.TxOp{Kind: browser.TxKind(op.Kind), Store: op.Store, Key: op.Key, Record: string(op.Record)}
+			out[i] = browser.TxOp{Kind: op.Kind, Store: op.Store, Key: op.Key, Record: string(op.Record)}
 		}
 		return out, nil
 	})

@@ -99,9 +99,6 @@ type Option func(*Store)
 // WithClock makes the store read the time from now, for tests.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
-// WithRand makes the store draw client ids from r, for tests.
-func WithRand(r io.Reader) Option { return func(s *Store) { s.rand = r } }
-
 // New returns a store over b; logf receives warnings about records it
 // skips. They are warnings, not failures: errors among their arguments
 // are passed as text, so that a logger that raises the level of messages
@@ -167,7 +164,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			if json.Unmarshal(raw, &m) == nil && m.V == recordVersion && msync.ValidClientID(m.ClientID) {
 				return nil
 			}
-			s.logf("local: the replica's state cannot be read; starting it again: %s", raw)
+			t.warnf("local: the replica's state cannot be read; starting it again: %s", raw)
 		}
 		return s.start(t)
 	})
@@ -186,12 +183,8 @@ func (s *Store) prepare(ctx context.Context) error {
 // mutation that creates it.
 func (s *Store) start(t *tx) error {
 	t.needAll(storePending, Annotations, Articles)
-	id, err := newClientID(s.rand)
+	me, err := s.freshMeta(t)
 	if err != nil {
-		return err
-	}
-	me := &meta{ID: metaKey, ClientID: id, Next: 1}
-	if err := s.renumber(t, me, 0); err != nil {
 		return err
 	}
 	anns, err := t.all(Annotations)
@@ -210,7 +203,7 @@ func (s *Store) start(t *tx) error {
 		m := msync.Mutation{Op: msync.OpUpsert, Kind: msync.KindAnnotation, Object: old.ID, Fields: msync.AnnotationFields(&old.Annotation, nil)}
 		s.clock.Observe(msync.At(old.Modified))
 		if err := s.log(t, me, &object{ID: old.ID}, m); err != nil {
-			s.logf("local: annotation %q is kept as it was: %v", old.ID, err)
+			t.warnf("local: annotation %q is kept as it was: %v", old.ID, err)
 		}
 	}
 	for _, raw := range arts {
@@ -225,7 +218,7 @@ func (s *Store) start(t *tx) error {
 		}
 		m := msync.Mutation{Op: msync.OpUpsert, Kind: msync.KindArticle, Object: old.ID, Fields: map[string]json.RawMessage{"doc": doc}}
 		if err := s.log(t, me, &object{ID: old.ID}, m); err != nil {
-			s.logf("local: article %q is kept as it was: %v", old.ID, err)
+			t.warnf("local: article %q is kept as it was: %v", old.ID, err)
 		}
 	}
 	return s.saveMeta(t, me)
@@ -238,21 +231,29 @@ func (s *Store) loadMeta(t *tx) (*meta, error) {
 	if err != nil {
 		return nil, err
 	}
-	var me meta
-	if raw == nil || json.Unmarshal(raw, &me) != nil || me.V != recordVersion || !msync.ValidClientID(me.ClientID) {
-		id, err := newClientID(s.rand)
-		if err != nil {
-			return nil, err
-		}
-		me = meta{ID: metaKey, ClientID: id, Next: 1}
-		// Pending mutations cannot outlive their state; if some did,
-		// they go out under the new id.
-		if err := s.renumber(t, &me, 0); err != nil {
+	me := &meta{}
+	if raw == nil || json.Unmarshal(raw, me) != nil || me.V != recordVersion || !msync.ValidClientID(me.ClientID) {
+		if me, err = s.freshMeta(t); err != nil {
 			return nil, err
 		}
 	}
-	s.syncClock(&me)
-	return &me, nil
+	s.syncClock(me)
+	return me, nil
+}
+
+// freshMeta makes a new replica's state: a new client id, and the
+// mutations still pending renumbered from 1 under it. Pending mutations
+// cannot outlive their state; if some did, they go out under the new id.
+func (s *Store) freshMeta(t *tx) (*meta, error) {
+	id, err := newClientID(s.rand)
+	if err != nil {
+		return nil, err
+	}
+	me := &meta{ID: metaKey, ClientID: id, Next: 1}
+	if err := s.renumber(t, me, 0); err != nil {
+		return nil, err
+	}
+	return me, nil
 }
 
 // syncClock takes the server's offset when another tab learned a newer

@@ -25,11 +25,11 @@ func (s *Store) getObject(t *tx, kind msync.Kind, id string) (*object, error) {
 		return nil, nil // an annotation of version 1: the edit sets all its fields
 	}
 	if err != nil {
-		s.logf("local: the record of %s %q cannot be read and will be replaced: %v", kind, id, err)
+		t.warnf("local: the record of %s %q cannot be read and will be replaced: %v", kind, id, err)
 		return nil, nil
 	}
 	if o.View.Kind != kind {
-		s.logf("local: the record of %s %q holds a %s and will be replaced", kind, id, o.View.Kind)
+		t.warnf("local: the record of %s %q holds a %s and will be replaced", kind, id, o.View.Kind)
 		return nil, nil
 	}
 	return o, nil
@@ -95,7 +95,7 @@ func (s *Store) loadPending(t *tx) ([]msync.Mutation, error) {
 	for _, raw := range raws {
 		var p pendingRecord
 		if err := json.Unmarshal(raw, &p); err != nil || p.V != recordVersion || p.ID != pendingKey(p.M.ID) {
-			s.logf("local: skipping a pending change that cannot be read: %v", err)
+			t.warnf("local: skipping a pending change that cannot be read: %v", err)
 			continue
 		}
 		out = append(out, p.M)

@@ -131,18 +131,7 @@ func (s *Store) PutAnnotation(ctx context.Context, a annotation.Annotation) erro
 
 // write stores a, keeping it in memory when the device is full.
 func (s *Store) write(ctx context.Context, a annotation.Annotation) error {
-	err := s.prepare(ctx)
-	if err == nil {
-		var changed bool
-		err = s.update(ctx, []string{Annotations, storePending, storeMeta}, func(t *tx) error {
-			var err error
-			changed, err = s.putAnnotation(t, a)
-			return err
-		})
-		if err == nil && changed {
-			s.edited()
-		}
-	}
+	err := s.edit(ctx, msync.KindAnnotation, a.ID, annotationEdit(a))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -159,32 +148,66 @@ func (s *Store) write(ctx context.Context, a annotation.Annotation) error {
 	return nil
 }
 
-// putAnnotation logs the upsert that makes the stored annotation a, if
-// it differs.
-func (s *Store) putAnnotation(t *tx, a annotation.Annotation) (changed bool, err error) {
-	t.need(Annotations, a.ID)
+// annotationEdit decides the upsert that makes the stored annotation a,
+// if it differs.
+func annotationEdit(a annotation.Annotation) func(o *object) (*msync.Mutation, error) {
+	return func(o *object) (*msync.Mutation, error) {
+		var old *annotation.Annotation
+		if o != nil {
+			if o.View.Deleted != 0 {
+				return nil, fmt.Errorf("%w: annotation %s", ErrDeleted, a.ID)
+			}
+			if cur, err := msync.ToAnnotation(o.View); err == nil {
+				old = &cur
+			}
+		}
+		fields := msync.AnnotationFields(&a, old)
+		if len(fields) == 0 {
+			return nil, nil
+		}
+		return &msync.Mutation{Op: msync.OpUpsert, Kind: msync.KindAnnotation, Object: a.ID, Fields: fields}, nil
+	}
+}
+
+// edit makes one local edit of the object of kind with id, in one
+// transaction (see editTx), and calls the OnEdit function when it logged
+// a mutation.
+func (s *Store) edit(ctx context.Context, kind msync.Kind, id string, decide func(o *object) (*msync.Mutation, error)) error {
+	if err := s.prepare(ctx); err != nil {
+		return err
+	}
+	var changed bool
+	err := s.update(ctx, []string{kindStores[kind], storePending, storeMeta}, func(t *tx) error {
+		var err error
+		changed, err = s.editTx(t, kind, id, decide)
+		return err
+	})
+	if err == nil && changed {
+		s.edited()
+	}
+	return err
+}
+
+// editTx logs the mutation that decide asks of the stored object of kind
+// with id (nil when there is none), if it asks for one.
+func (s *Store) editTx(t *tx, kind msync.Kind, id string, decide func(o *object) (*msync.Mutation, error)) (changed bool, err error) {
+	t.need(kindStores[kind], id)
 	me, err := s.loadMeta(t)
 	if err != nil {
 		return false, err
 	}
-	o, err := s.getObject(t, msync.KindAnnotation, a.ID)
+	o, err := s.getObject(t, kind, id)
 	if err != nil {
 		return false, err
 	}
-	var old *annotation.Annotation
+	m, err := decide(o)
+	if err != nil || m == nil {
+		return false, err
+	}
 	if o == nil {
-		o = &object{ID: a.ID}
-	} else if o.View.Deleted != 0 {
-		return false, fmt.Errorf("%w: annotation %s", ErrDeleted, a.ID)
-	} else if cur, err := msync.ToAnnotation(o.View); err == nil {
-		old = &cur
+		o = &object{ID: id}
 	}
-	fields := msync.AnnotationFields(&a, old)
-	if len(fields) == 0 {
-		return false, nil
-	}
-	m := msync.Mutation{Op: msync.OpUpsert, Kind: msync.KindAnnotation, Object: a.ID, Fields: fields}
-	if err := s.log(t, me, o, m); err != nil {
+	if err := s.log(t, me, o, *m); err != nil {
 		return false, err
 	}
 	return true, s.saveMeta(t, me)
@@ -208,39 +231,16 @@ func (s *Store) DeleteAnnotation(ctx context.Context, id string) error {
 	s.mu.Lock()
 	delete(s.waiting, id)
 	s.mu.Unlock()
-	changed, err := s.deleteObject(ctx, msync.KindAnnotation, id)
+	err := s.edit(ctx, msync.KindAnnotation, id, func(o *object) (*msync.Mutation, error) {
+		if !o.live() {
+			return nil, nil
+		}
+		return &msync.Mutation{Op: msync.OpDelete, Kind: msync.KindAnnotation, Object: id}, nil
+	})
 	if err != nil {
 		return fmt.Errorf("local: delete annotation %s: %w", id, err)
 	}
-	if changed {
-		s.edited()
-	}
 	return nil
-}
-
-// deleteObject logs the deletion of a live object.
-func (s *Store) deleteObject(ctx context.Context, kind msync.Kind, id string) (changed bool, err error) {
-	if err := s.prepare(ctx); err != nil {
-		return false, err
-	}
-	err = s.update(ctx, []string{kindStores[kind], storePending, storeMeta}, func(t *tx) error {
-		changed = false
-		t.need(kindStores[kind], id)
-		me, err := s.loadMeta(t)
-		if err != nil {
-			return err
-		}
-		o, err := s.getObject(t, kind, id)
-		if err != nil || !o.live() {
-			return err
-		}
-		if err := s.log(t, me, o, msync.Mutation{Op: msync.OpDelete, Kind: kind, Object: id}); err != nil {
-			return err
-		}
-		changed = true
-		return s.saveMeta(t, me)
-	})
-	return changed, err
 }
 
 // Waiting returns how many annotations wait in memory for room.
@@ -281,7 +281,7 @@ func (s *Store) PutArticle(ctx context.Context, a *article.Article) error {
 		}
 		return map[string]json.RawMessage{"doc": doc}, nil
 	}
-	changed, err := s.upsert(ctx, msync.KindArticle, a.ID, fields, func(o *object) bool {
+	err := s.upsert(ctx, msync.KindArticle, a.ID, fields, func(o *object) bool {
 		f, ok := o.View.Fields["doc"]
 		if !ok {
 			return false
@@ -297,46 +297,22 @@ func (s *Store) PutArticle(ctx context.Context, a *article.Article) error {
 	if err != nil {
 		return fmt.Errorf("local: save article %s: %w", a.ID, err)
 	}
-	if changed {
-		s.edited()
-	}
 	return nil
 }
 
 // upsert logs an upsert of the fields of an object, unless same says the
 // live object already holds them; fields is called only then.
-func (s *Store) upsert(ctx context.Context, kind msync.Kind, id string, fields func() (map[string]json.RawMessage, error), same func(o *object) bool) (changed bool, err error) {
-	if err := s.prepare(ctx); err != nil {
-		return false, err
-	}
-	err = s.update(ctx, []string{kindStores[kind], storePending, storeMeta}, func(t *tx) error {
-		changed = false
-		t.need(kindStores[kind], id)
-		me, err := s.loadMeta(t)
-		if err != nil {
-			return err
-		}
-		o, err := s.getObject(t, kind, id)
-		if err != nil {
-			return err
-		}
+func (s *Store) upsert(ctx context.Context, kind msync.Kind, id string, fields func() (map[string]json.RawMessage, error), same func(o *object) bool) error {
+	return s.edit(ctx, kind, id, func(o *object) (*msync.Mutation, error) {
 		if o.live() && same(o) {
-			return nil
-		}
-		if o == nil {
-			o = &object{ID: id}
+			return nil, nil
 		}
 		f, err := fields()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.log(t, me, o, msync.Mutation{Op: msync.OpUpsert, Kind: kind, Object: id, Fields: f}); err != nil {
-			return err
-		}
-		changed = true
-		return s.saveMeta(t, me)
+		return &msync.Mutation{Op: msync.OpUpsert, Kind: kind, Object: id, Fields: f}, nil
 	})
-	return changed, err
 }
 
 // docOf returns the article a record of KindArticle holds.

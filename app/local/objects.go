@@ -24,15 +24,8 @@ func (s *Store) PutPosition(ctx context.Context, articleID string, p Position) e
 	if err != nil {
 		return fmt.Errorf("local: encode position: %w", err)
 	}
-	changed, err := s.upsert(ctx, msync.KindPosition, articleID, fieldsOf("at", at), func(o *object) bool {
-		f, ok := o.View.Fields["at"]
-		return ok && string(f.Value) == string(at)
-	})
-	if err != nil {
+	if err := s.putField(ctx, msync.KindPosition, articleID, "at", at); err != nil {
 		return fmt.Errorf("local: save the position in %s: %w", articleID, err)
-	}
-	if changed {
-		s.edited()
 	}
 	return nil
 }
@@ -60,17 +53,20 @@ func (s *Store) PutSetting(ctx context.Context, name, value string) error {
 	if err != nil {
 		return fmt.Errorf("local: encode setting: %w", err)
 	}
-	changed, err := s.upsert(ctx, msync.KindSetting, name, fieldsOf("value", v), func(o *object) bool {
-		f, ok := o.View.Fields["value"]
-		return ok && string(f.Value) == string(v)
-	})
-	if err != nil {
+	if err := s.putField(ctx, msync.KindSetting, name, "value", v); err != nil {
 		return fmt.Errorf("local: save setting %s: %w", name, err)
 	}
-	if changed {
-		s.edited()
-	}
 	return nil
+}
+
+// putField sets the field name of the object of kind with id to v, as an
+// edit that syncs (when the live object holds another value).
+func (s *Store) putField(ctx context.Context, kind msync.Kind, id, name string, v json.RawMessage) error {
+	fields := func() (map[string]json.RawMessage, error) { return map[string]json.RawMessage{name: v}, nil }
+	return s.upsert(ctx, kind, id, fields, func(o *object) bool {
+		f, ok := o.View.Fields[name]
+		return ok && string(f.Value) == string(v)
+	})
 }
 
 // Settings returns the reader's settings, by name.
@@ -144,7 +140,7 @@ func (s *Store) Records(ctx context.Context, kind msync.Kind) ([]msync.Record, e
 func (s *Store) MoveInto(ctx context.Context, dst *Store) (int, error) {
 	s.prepareForRead(ctx)
 	var live []msync.Record
-	fieldsOf := func(a *annotation.Annotation) msync.Record {
+	recordOf := func(a *annotation.Annotation) msync.Record {
 		r := msync.Record{Kind: msync.KindAnnotation, ID: a.ID, Fields: map[string]msync.Field{}}
 		for name, v := range msync.AnnotationFields(a, nil) {
 			r.Fields[name] = msync.Field{Value: v}
@@ -164,14 +160,14 @@ func (s *Store) MoveInto(ctx context.Context, dst *Store) (int, error) {
 			case errors.Is(err, errOldFormat) && kind == msync.KindAnnotation:
 				// Written by an older version after the conversion.
 				if a, ok, _ := readAnnotation(raw); ok && annotation.Validate(&a) == nil {
-					live = append(live, fieldsOf(&a))
+					live = append(live, recordOf(&a))
 				}
 			}
 		}
 	}
 	// Annotations waiting in memory for room move too.
 	for _, a := range s.waitingList() {
-		live = append(live, fieldsOf(&a))
+		live = append(live, recordOf(&a))
 	}
 	if err := dst.prepare(ctx); err != nil {
 		return 0, err
@@ -208,7 +204,7 @@ func (s *Store) MoveInto(ctx context.Context, dst *Store) (int, error) {
 			if err := dst.log(t, me, o, m); err != nil {
 				// Deleted in the account, or no longer valid: the
 				// guest's copy is not worth failing the rest for.
-				dst.logf("local: %s %s does not move into the account: %v", r.Kind, r.ID, err)
+				t.warnf("local: %s %s does not move into the account: %v", r.Kind, r.ID, err)
 				continue
 			}
 			moved++
@@ -248,10 +244,4 @@ func (s *Store) Erase(ctx context.Context) error {
 	s.waiting = map[string]*annotation.Annotation{}
 	s.mu.Unlock()
 	return nil
-}
-
-// fieldsOf returns the fields of an upsert of one field, as upsert takes
-// them.
-func fieldsOf(name string, v json.RawMessage) func() (map[string]json.RawMessage, error) {
-	return func() (map[string]json.RawMessage, error) { return map[string]json.RawMessage{name: v}, nil }
 }

@@ -12,19 +12,13 @@ import (
 // an older version open can block.
 const openTimeout = 10 * time.Second
 
-// Browser returns the guest's store (GuestDB) over the browser's
-// IndexedDB, as BrowserDB does.
-func Browser(logf func(format string, args ...any)) *Store {
-	return BrowserDB(GuestDB, logf)
-}
-
 // BrowserDB returns a store over the named IndexedDB database (GuestDB,
 // or UserDB of the signed-in user), opened on first use. When the
 // browser has no IndexedDB (some private modes refuse it), the store
 // keeps everything in memory for the life of the page, logging why, so
 // the reader still works.
-func BrowserDB(name string, logf func(format string, args ...any), opts ...Option) *Store {
-	return New(&lazy{name: name, logf: logf}, logf, opts...)
+func BrowserDB(name string, logf func(format string, args ...any)) *Store {
+	return New(&lazy{name: name, logf: logf}, logf)
 }
 
 // lazy opens IndexedDB the first time it is used.

@@ -97,9 +97,8 @@ func (s *Store) Pushed(ctx context.Context, clientID string, batch []msync.Mutat
 	for _, m := range batch {
 		byID[m.ID] = m
 	}
-	var warnings []string
 	err = s.update(ctx, []string{Annotations, storePending, storeMeta, storeRejected}, func(t *tx) error {
-		rejected, warnings = nil, nil
+		rejected = nil
 		me, err := s.loadMeta(t)
 		if err != nil {
 			return err
@@ -114,7 +113,7 @@ func (s *Store) Pushed(ctx context.Context, clientID string, batch []msync.Mutat
 				continue
 			}
 			if r.Reason == msync.ReasonInvalid || m.Kind != msync.KindAnnotation || m.Op != msync.OpUpsert {
-				warnings = append(warnings, fmt.Sprintf("local: the server refused change %d (%s %s %s): %s %s", m.ID, m.Op, m.Kind, m.Object, r.Reason, r.Message))
+				t.warnf("local: the server refused change %d (%s %s %s): %s %s", m.ID, m.Op, m.Kind, m.Object, r.Reason, r.Message)
 				continue
 			}
 			o, err := s.getObject(t, m.Kind, m.Object)
@@ -133,9 +132,6 @@ func (s *Store) Pushed(ctx context.Context, clientID string, batch []msync.Mutat
 	if err != nil {
 		return nil, fmt.Errorf("local: record the server's answer: %w", err)
 	}
-	for _, w := range warnings {
-		s.logf("%s", w)
-	}
 	return rejected, nil
 }
 
@@ -143,7 +139,7 @@ func (s *Store) Pushed(ctx context.Context, clientID string, batch []msync.Mutat
 func (s *Store) keepRejected(t *tx, view *msync.Record, reason string) error {
 	a, err := msync.ToAnnotation(view)
 	if err != nil {
-		s.logf("local: the refused annotation %s cannot be kept: %v", view.ID, err)
+		t.warnf("local: the refused annotation %s cannot be kept: %v", view.ID, err)
 		return nil
 	}
 	b, err := json.Marshal(rejectedRecord{V: recordVersion, ID: a.ID, Reason: reason, At: s.now().UnixMilli(), Annotation: a})
@@ -163,9 +159,8 @@ func (s *Store) keepRejected(t *tx, view *msync.Record, reason string) error {
 // while this device's edits of it are pending or unconfirmed is kept for
 // "restore as new".
 func (s *Store) Pulled(ctx context.Context, clientID string, page msync.PullResponse) (changed []msync.Key, err error) {
-	var skipped []string
 	err = s.update(ctx, allStores, func(t *tx) error {
-		changed, skipped = nil, nil
+		changed = nil
 		t.needAll(storePending)
 		for _, r := range page.Changes {
 			if store, ok := kindStores[r.Kind]; ok {
@@ -196,7 +191,7 @@ func (s *Store) Pulled(ctx context.Context, clientID string, page msync.PullResp
 		}
 		for _, r := range page.Changes {
 			if _, ok := kindStores[r.Kind]; !ok {
-				skipped = append(skipped, string(r.Kind))
+				t.warnf("local: skipping a change to a %q, a kind of object this version does not know", r.Kind)
 				continue
 			}
 			touch(r.Key())
@@ -262,9 +257,6 @@ func (s *Store) Pulled(ctx context.Context, clientID string, page msync.PullResp
 	})
 	if err != nil {
 		return nil, fmt.Errorf("local: apply the server's changes: %w", err)
-	}
-	for _, k := range skipped {
-		s.logf("local: skipping a change to a %q, a kind of object this version does not know", k)
 	}
 	return changed, nil
 }
@@ -342,7 +334,7 @@ func (s *Store) Discard(ctx context.Context, id int64) error {
 			case m.ID == id:
 				touched[m.Key()] = true
 				t.del(storePending, pendingKey(m.ID))
-				s.logf("local: dropping change %d (%s %s %s): the server cannot take it", m.ID, m.Op, m.Kind, m.Object)
+				t.warnf("local: dropping change %d (%s %s %s): the server cannot take it", m.ID, m.Op, m.Kind, m.Object)
 			case m.ID > id:
 				t.del(storePending, pendingKey(m.ID))
 				m.ID--
@@ -445,7 +437,7 @@ func (s *Store) RestoreAsNew(ctx context.Context, id string) (annotation.Annotat
 		a.ID = newID
 		a.Modified = s.now().UTC()
 		t.del(storeRejected, id)
-		_, err = s.putAnnotation(t, a)
+		_, err = s.editTx(t, msync.KindAnnotation, a.ID, annotationEdit(a))
 		return err
 	})
 	if err != nil {

@@ -34,12 +34,9 @@ func newServer() *server {
 func (s *server) push(client string, batch []msync.Mutation) msync.PushResponse {
 	resp := msync.PushResponse{ServerTimeMs: time.Now().UnixMilli()}
 	for _, m := range batch {
-		switch {
-		case m.ID <= s.last[client]:
+		if m.ID <= s.last[client] {
 			resp.Results = append(resp.Results, msync.Result{ID: m.ID, Status: msync.StatusSkipped})
 			continue
-		case m.ID > s.last[client]+1:
-			break
 		}
 		if m.ID > s.last[client]+1 {
 			break
@@ -230,8 +227,9 @@ func TestConcurrentEditsTakeDistinctIDs(t *testing.T) {
 			t.Fatalf("change %d stamped %d, not after %d", m.ID, m.HLC, batch[i-1].HLC)
 		}
 	}
-	if _, c2, _ := tabs[1].Outbox(ctx, 1, 1<<20); c2 == nil || client == "" {
-		t.Fatal("no client id")
+	// The tabs share the database, and so its client id.
+	if c2, _, err := tabs[1].Outbox(ctx, 1, 1<<20); err != nil || client == "" || c2 != client {
+		t.Fatalf("the tabs' client ids: %q and %q (%v)", client, c2, err)
 	}
 	if all, _ := tabs[1].AllAnnotations(ctx); len(all) != 80 {
 		t.Errorf("the other tab sees %d annotations", len(all))
@@ -266,8 +264,7 @@ func TestPullRebasesPendingEdits(t *testing.T) {
 	if err := b.PutAnnotation(ctx, xb); err != nil {
 		t.Fatal(err)
 	}
-	_, cursor, _ := b.Cursor(ctx)
-	client, _, _ := b.Cursor(ctx)
+	client, cursor, _ := b.Cursor(ctx)
 	if _, err := b.Pulled(ctx, client, srv.pull(client, cursor, 10)); err != nil {
 		t.Fatal(err)
 	}

@@ -6,18 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"margin/app/browser"
 )
 
-// OpKind is what one request of a transaction does.
-type OpKind int
+// OpKind is what one request of a transaction does: the browser's kinds
+// of request, which IndexedDB passes on as they are.
+type OpKind = browser.TxKind
 
 // The requests a Backend's transaction makes.
 const (
-	OpGet    OpKind = iota // read the record with Key (nil when there is none)
-	OpGetAll               // read every record of Store, as one JSON array in key order
-	OpPut                  // write Record, a JSON object whose "id" is Key
-	OpDelete               // remove the record with Key, if any
-	OpClear                // remove every record of Store
+	OpGet    = browser.TxGet    // read the record with Key (nil when there is none)
+	OpGetAll = browser.TxGetAll // read every record of Store, as one JSON array in key order
+	OpPut    = browser.TxPut    // write Record, a JSON object whose "id" is Key
+	OpDelete = browser.TxDelete // remove the record with Key, if any
+	OpClear  = browser.TxClear  // remove every record of Store
 )
 
 // Op is one request of a transaction that Backend.Update runs.
@@ -27,8 +30,6 @@ type Op struct {
 	Key    string
 	Record []byte
 }
-
-func (op Op) isRead() bool { return op.Kind == OpGet || op.Kind == OpGetAll }
 
 // maxRounds bounds the rounds of reads one transaction makes: each of
 // this package's transactions needs three at most.
@@ -52,7 +53,8 @@ type readKey struct {
 // fails with errMiss, and the function runs again once the backend has
 // fetched everything it asked for. So a function must decide only from
 // what it reads, and leave side effects (other than the clock's) until
-// update returns.
+// update returns; it warns with warnf, whose messages update logs once
+// the transaction has committed.
 type tx struct {
 	fetched map[readKey]json.RawMessage
 	want    []Op
@@ -61,14 +63,24 @@ type tx struct {
 	writes  []Op
 	over    map[string]map[string][]byte // store → key → record written (nil: deleted)
 	cleared map[string]bool
+
+	warnings []warning
 }
 
-// update runs fn in one readwrite transaction over stores.
+// warning is a message of tx.warnf, kept to be logged.
+type warning struct {
+	format string
+	args   []any
+}
+
+// update runs fn in one readwrite transaction over stores, and then logs
+// the warnings of fn's last run if the transaction committed.
 func (s *Store) update(ctx context.Context, stores []string, fn func(t *tx) error) error {
 	fetched := map[readKey]json.RawMessage{}
 	var asked []Op
+	var warnings []warning
 	rounds := 0
-	return s.b.Update(ctx, stores, func(got []json.RawMessage) ([]Op, error) {
+	err := s.b.Update(ctx, stores, func(got []json.RawMessage) ([]Op, error) {
 		if len(got) != len(asked) {
 			return nil, fmt.Errorf("local: asked for %d reads, got %d", len(asked), len(got))
 		}
@@ -89,8 +101,22 @@ func (s *Store) update(ctx context.Context, stores []string, fn func(t *tx) erro
 			return nil, err
 		}
 		asked = nil
+		warnings = t.warnings
 		return t.writes, nil
 	})
+	if err == nil {
+		for _, w := range warnings {
+			s.logf(w.format, w.args...)
+		}
+	}
+	return err
+}
+
+// warnf keeps a warning for update to log once the transaction commits:
+// the function deciding the transaction may run several times, and only
+// its last run's warnings are logged.
+func (t *tx) warnf(format string, args ...any) {
+	t.warnings = append(t.warnings, warning{format, args})
 }
 
 // need asks for records to be fetched, without failing when they are not

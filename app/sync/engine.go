@@ -316,9 +316,7 @@ func (e *Engine) finish(ctx context.Context, err error) {
 	case errors.Is(err, ErrSignedOut):
 		e.setStatus(Status{State: SignedOut, Pending: n, Err: err})
 	case ctx.Err() != nil:
-	case errors.As(err, &se):
-		e.setStatus(Status{State: Failed, Pending: n, Err: err})
-	case errors.Is(err, errReplica):
+	case errors.As(err, &se) || errors.Is(err, errReplica):
 		e.setStatus(Status{State: Failed, Pending: n, Err: err})
 	default:
 		e.setStatus(Status{State: Offline, Pending: n, Err: err})

@@ -168,7 +168,16 @@ func TestHashTellsMutationsApart(t *testing.T) {
 	a := Mutation{ID: 1, Op: OpUpsert, Kind: KindSetting, Object: "theme", HLC: 1, Fields: map[string]json.RawMessage{"value": raw(`"dark"`)}}
 	b := a
 	b.Fields = map[string]json.RawMessage{"value": raw(`"light"`)}
-	if a.Hash() == b.Hash() || a.Hash() != a.Hash() {
+	// Stable: the same fields in a map built in another order hash alike.
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	c, d := a, a
+	c.Fields, d.Fields = map[string]json.RawMessage{}, map[string]json.RawMessage{}
+	for i, n := range names {
+		c.Fields[n] = raw(`"` + n + `"`)
+		m := names[len(names)-1-i]
+		d.Fields[m] = raw(`"` + m + `"`)
+	}
+	if a.Hash() == b.Hash() || c.Hash() != d.Hash() {
 		t.Fatal("Hash does not tell the two apart, or is not stable")
 	}
 }

@@ -84,11 +84,14 @@ func upgrade(ctx context.Context, c *checker) {
 	art := &article.Article{ID: "art1", Meta: article.Meta{Title: "Old title", Hash: "h1"},
 		Blocks: []article.Block{{Kind: article.Paragraph, Runs: []article.Run{{Text: "Old text."}}}}}
 	arec, _ := json.Marshal(map[string]any{"v": 1, "id": art.ID, "article": art})
-	if err := old.Put(ctx, local.Annotations, string(rec)); err != nil {
-		c.failf("put version 1 record: %v", err)
-	}
-	if err := old.Put(ctx, local.Articles, string(arec)); err != nil {
-		c.failf("put version 1 record: %v", err)
+	err = old.Update(ctx, []string{local.Annotations, local.Articles}, func([]string) ([]browser.TxOp, error) {
+		return []browser.TxOp{
+			{Kind: browser.TxPut, Store: local.Annotations, Record: string(rec)},
+			{Kind: browser.TxPut, Store: local.Articles, Record: string(arec)},
+		}, nil
+	})
+	if err != nil {
+		c.failf("put version 1 records: %v", err)
 	}
 	old.Close()
 
