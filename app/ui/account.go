@@ -93,7 +93,6 @@ func (a *Account) OnMount(ctx app.Context) {
 		})
 	})
 	a.countGuest(ctx)
-	browser.AfterPaint(a.dev.Start)
 }
 
 func (a *Account) OnDismount() {
@@ -164,9 +163,9 @@ func (a *Account) renderSignedOut() app.UI {
 		app.P().Class("account-intro").Text(a.intro()),
 		app.Div().Class("segmented account-tabs").Attr("role", "tablist").Body(
 			app.Button().Class("choice").ID("tab-signin").Attr("role", "tab").Attr("aria-selected", !signup).
-				Aria("pressed", !signup).OnClick(a.setMode("signin")).Text("Sign in"),
+				Attr("aria-pressed", !signup).OnClick(a.setMode("signin")).Text("Sign in"),
 			app.Button().Class("choice").ID("tab-signup").Attr("role", "tab").Attr("aria-selected", signup).
-				Aria("pressed", signup).OnClick(a.setMode("signup")).Text("Create account"),
+				Attr("aria-pressed", signup).OnClick(a.setMode("signup")).Text("Create account"),
 		),
 		app.Form().Class("account-form").ID("account-form").Attr("novalidate", true).OnSubmit(a.submitCredentials).Body(
 			field("account-name", "Name", app.Input().Type("text").ID("account-name").Name("username").
@@ -174,7 +173,7 @@ func (a *Account) renderSignedOut() app.UI {
 				Attr("maxlength", 64).Required(true).Value(a.name).OnInput(a.ValueTo(&a.name))),
 			field("account-password", "Password", app.Input().Type("password").ID("account-password").Name("password").
 				Attr("autocomplete", pwAuto).Required(true).Value(a.password).OnInput(a.ValueTo(&a.password)).
-				Aria("describedby", "account-password-hint")),
+				Attr("aria-describedby", "account-password-hint")),
 			app.P().Class("field-hint").ID("account-password-hint").Text(a.passwordHint()),
 			a.renderError("credentials"),
 			app.Button().Class("button").ID("account-submit").Type("submit").
@@ -207,7 +206,7 @@ func (a *Account) intro() string {
 
 func (a *Account) passwordHint() string {
 	if a.mode == "signup" {
-		return "At least 8 characters. A name holds letters a–z, digits, '.', '_' and '-'."
+		return "At least " + strconv.Itoa(minPassword) + " characters. A name holds letters a–z, digits, '.', '_' and '-'."
 	}
 	return ""
 }
@@ -220,7 +219,7 @@ func (a *Account) renderSignedIn() app.UI {
 			app.P().Class("account-who").ID("account-who").Body(
 				app.Text("Signed in as "), app.Strong().ID("account-user").Text(a.user.Name),
 			),
-			app.P().Class("account-sync").ID("account-sync").Attr("data-state", statusName(a.status.State)).Body(
+			app.P().Class("account-sync").ID("account-sync").Attr("data-state", a.status.State.name()).Body(
 				app.If(a.status.State != StateUnknown, func() app.UI { return app.Raw(syncIcon(a.status.State)) }),
 				app.Span().Text(a.syncSentence()),
 			),
@@ -325,10 +324,6 @@ func (a *Account) syncSentence() string {
 	return a.status.Label()
 }
 
-func statusName(s SyncState) string {
-	return [...]string{"unknown", "signed-out", "synced", "syncing", "offline", "pending", "signin"}[s]
-}
-
 func (a *Account) setMode(mode string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		if a.mode != mode {
@@ -367,153 +362,140 @@ func (a *Account) tick(ctx app.Context) {
 
 func (a *Account) submitCredentials(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	if a.busy != "" || a.dev == nil || a.waitSeconds() > 0 {
+	if a.waitSeconds() > 0 {
 		return
 	}
-	ctx = a.mounted
 	name, password, signup := strings.TrimSpace(a.name), a.password, a.mode == "signup"
-	a.err, a.errFor, a.done = "", "credentials", ""
+	x := action{form: "credentials", focus: "#account-password"}
 	switch {
 	case name == "":
-		a.err = "Enter your name."
+		x.problem = "Enter your name."
 	case password == "":
-		a.err = "Enter your password."
+		x.problem = "Enter your password."
 	case signup && len([]rune(password)) < minPassword:
-		a.err = "A password has at least 8 characters."
+		x.problem = "A password has at least " + strconv.Itoa(minPassword) + " characters."
 	}
-	if a.err != "" {
-		return
-	}
-	a.busy = "credentials"
-	dev := a.dev
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, loadTimeout)
-		defer cancel()
-		var err error
+	x.run = func(c context.Context, dev *Device) error {
 		if signup {
-			err = dev.SignUp(c, name, password)
-		} else {
-			err = dev.SignIn(c, name, password)
+			return dev.SignUp(c, name, password)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
-			a.busy = ""
-			if err != nil {
-				a.fail(ctx, "credentials", err)
-				ctx.Defer(func(app.Context) { browser.Focus("#account-password") })
-				return
-			}
-			a.password, a.name = "", ""
-			a.user, a.signedIn = dev.User()
-			if signup {
-				a.done = "Welcome, " + a.user.Name + ". Your account is ready."
-			} else {
-				a.done = "Signed in. Welcome back, " + a.user.Name + "."
-			}
-			if a.guestCount > 0 {
-				a.done += " Your highlights from this device are syncing to it."
-			}
-		})
-	})
+		return dev.SignIn(c, name, password)
+	}
+	x.ok = func() {
+		a.password, a.name = "", ""
+		a.user, a.signedIn = a.dev.User()
+		if signup {
+			a.done = "Welcome, " + a.user.Name + ". Your account is ready."
+		} else {
+			a.done = "Signed in. Welcome back, " + a.user.Name + "."
+		}
+		if a.guestCount > 0 {
+			a.done += " Your highlights from this device are syncing to it."
+		}
+	}
+	a.act(x)
 }
 
 func (a *Account) submitPassword(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	if a.busy != "" || a.dev == nil {
-		return
-	}
-	ctx = a.mounted
-	a.err, a.errFor, a.done = "", "password", ""
+	old, nw := a.password, a.newPassword
+	x := action{form: "password"}
 	switch {
-	case a.password == "":
-		a.err = "Enter your current password."
-	case len([]rune(a.newPassword)) < minPassword:
-		a.err = "The new password needs at least 8 characters."
+	case old == "":
+		x.problem = "Enter your current password."
+	case len([]rune(nw)) < minPassword:
+		x.problem = "The new password needs at least " + strconv.Itoa(minPassword) + " characters."
 	}
-	if a.err != "" {
-		return
+	x.run = func(c context.Context, dev *Device) error { return dev.ChangePassword(c, old, nw) }
+	x.ok = func() {
+		a.password, a.newPassword = "", ""
+		a.done = "Your password is changed. Your other devices need it to sign in again."
 	}
-	old, nw, dev := a.password, a.newPassword, a.dev
-	a.busy = "password"
-	ctx.Async(func() {
-		c, cancel := context.WithTimeout(ctx, loadTimeout)
-		defer cancel()
-		err := dev.ChangePassword(c, old, nw)
-		ctx.Dispatch(func(ctx app.Context) {
-			a.busy = ""
-			if err != nil {
-				a.fail(ctx, "password", err)
-				return
-			}
-			a.password, a.newPassword = "", ""
-			a.done = "Your password is changed. Your other devices need it to sign in again."
-		})
-	})
+	a.act(x)
 }
 
 func (a *Account) signOut(erase bool) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if a.busy != "" || a.dev == nil {
-			return
-		}
-		ctx = a.mounted
-		a.err, a.errFor, a.done = "", "signout", ""
-		a.busy = "signout"
+		x := action{form: "signout", busy: "signout"}
 		if erase {
-			a.busy = "erase"
+			x.busy = "erase"
 		}
-		dev := a.dev
-		ctx.Async(func() {
-			c, cancel := context.WithTimeout(ctx, loadTimeout)
-			defer cancel()
-			err := dev.SignOut(c, erase)
-			ctx.Dispatch(func(ctx app.Context) {
-				a.busy = ""
-				if err != nil {
-					a.fail(ctx, "signout", err)
-					return
-				}
-				a.confirm = ""
-				if erase {
-					// Start afresh: nothing of the old session stays in
-					// memory either.
-					browser.Replace(accountPath + "?erased=1")
-					return
-				}
-				a.user, a.signedIn = client.User{}, false
-				a.mode = "signin"
-				a.done = "You are signed out. Your highlights stay in this browser until you sign in again."
-			})
-		})
+		x.run = func(c context.Context, dev *Device) error { return dev.SignOut(c, erase) }
+		x.ok = func() {
+			a.confirm = ""
+			if erase {
+				// Start afresh: nothing of the old session stays in
+				// memory either.
+				browser.Replace(accountPath + "?erased=1")
+				return
+			}
+			a.user, a.signedIn = client.User{}, false
+			a.mode = "signin"
+			a.done = "You are signed out. Your highlights stay in this browser until you sign in again."
+		}
+		a.act(x)
 	}
 }
 
 func (a *Account) submitDelete(ctx app.Context, e app.Event) {
 	e.PreventDefault()
+	password := a.password
+	x := action{form: "delete"}
+	if password == "" {
+		x.problem = "Enter your password to confirm."
+	}
+	x.run = func(c context.Context, dev *Device) error { return dev.DeleteAccount(c, password) }
+	x.ok = func() {
+		a.password, a.confirm = "", ""
+		a.user, a.signedIn = client.User{}, false
+		a.mode = "signin"
+		a.done = "Your account and everything in it are deleted."
+	}
+	a.act(x)
+}
+
+// action is a request of the account page to the server, on behalf of
+// one of its forms.
+type action struct {
+	form    string // the form it is for, under which its error shows
+	busy    string // what a.busy says while it runs; form when ""
+	problem string // what is wrong with what was typed; then nothing is sent
+	focus   string // the field to focus when it fails, if any
+	run     func(c context.Context, dev *Device) error
+	ok      func() // after it succeeded, on the page
+}
+
+// act sends x, unless another request is under way (or there is no
+// device, on the server) or x has a problem to show. The answer comes
+// back through the page's own context.
+func (a *Account) act(x action) {
 	if a.busy != "" || a.dev == nil {
 		return
 	}
-	ctx = a.mounted
-	a.err, a.errFor, a.done = "", "delete", ""
-	if a.password == "" {
-		a.err = "Enter your password to confirm."
+	ctx := a.mounted
+	a.err, a.errFor, a.done = x.problem, x.form, ""
+	if a.err != "" {
 		return
 	}
-	password, dev := a.password, a.dev
-	a.busy = "delete"
+	a.busy = x.busy
+	if a.busy == "" {
+		a.busy = x.form
+	}
+	dev := a.dev
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
-		err := dev.DeleteAccount(c, password)
+		err := x.run(c, dev)
 		ctx.Dispatch(func(ctx app.Context) {
 			a.busy = ""
 			if err != nil {
-				a.fail(ctx, "delete", err)
+				a.fail(ctx, x.form, err)
+				if x.focus != "" {
+					ctx.Defer(func(app.Context) { browser.Focus(x.focus) })
+				}
 				return
 			}
-			a.password, a.confirm = "", ""
-			a.user, a.signedIn = client.User{}, false
-			a.mode = "signin"
-			a.done = "Your account and everything in it are deleted."
+			x.ok()
 		})
 	})
 }

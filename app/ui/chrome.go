@@ -111,7 +111,7 @@ func (b *topBar) Render() app.UI {
 						Class("icon-button count-button").
 						ID("panel-button").
 						Title(label).
-						Aria("label", label).
+						Attr("aria-label", label).
 						OnClick(func(ctx app.Context, e app.Event) { ctx.NewAction(panelAction) }).
 						Body(app.Raw(iconList), app.If(b.Count > 0, func() app.UI {
 							return app.Span().Class("count").Text(b.Count)
@@ -122,21 +122,21 @@ func (b *topBar) Render() app.UI {
 					ID("highlights-link").
 					Href(highlightsPath).
 					Title("All highlights").
-					Aria("label", "All highlights").
+					Attr("aria-label", "All highlights").
 					Body(app.Raw(iconMarker)),
 				app.Button().
 					Class("icon-button").
 					ID("settings-button").
 					Title("Reading settings").
-					Aria("label", "Reading settings").
-					Aria("expanded", b.open).
+					Attr("aria-label", "Reading settings").
+					Attr("aria-expanded", b.open).
 					OnClick(b.toggleSettings).
 					Body(app.Raw(iconType)),
 				app.Button().
 					Class("icon-button").
 					ID("theme-toggle").
 					Title("Switch light and dark").
-					Aria("label", "Switch light and dark").
+					Attr("aria-label", "Switch light and dark").
 					OnClick(b.toggleTheme).
 					Body(app.Raw(iconSun), app.Raw(iconMoon)),
 			),
@@ -220,27 +220,27 @@ func (b *topBar) toggleTheme(ctx app.Context, e app.Event) {
 	} else {
 		b.prefs.theme = "dark"
 	}
-	b.save(ctx, "theme")
+	b.save(ctx, settingTheme)
 }
 
 func (b *topBar) setTheme(theme string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		b.prefs.theme = theme
-		b.save(ctx, "theme")
+		b.save(ctx, settingTheme)
 	}
 }
 
 func (b *topBar) setFont(font string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		b.prefs.font = font
-		b.save(ctx, "font")
+		b.save(ctx, settingFont)
 	}
 }
 
 func (b *topBar) resize(delta int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		b.prefs.size = max(minSize, min(maxSize, b.prefs.size+delta))
-		b.save(ctx, "size")
+		b.save(ctx, settingSize)
 	}
 }
 

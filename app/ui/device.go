@@ -278,7 +278,7 @@ func (d *Device) adopt(ctx context.Context, u client.User, moveGuest bool) error
 	// Whatever the last session left (signed out, or ended elsewhere),
 	// the sync starts afresh and reports for itself.
 	d.setStatus(SyncStatus{State: StateSyncing}, true)
-	d.changed(true)
+	d.changed()
 	d.startSync()
 	return nil
 }
@@ -293,25 +293,18 @@ func (d *Device) SignOut(ctx context.Context, erase bool) error {
 		}
 		return err
 	}
-	d.stopSync()
-	d.lock()
-	old := d.rep
-	d.user, d.lost = nil, nil
-	d.mu.Unlock()
-	remember(nil)
-	if erase {
+	// Erasing erases the guest's replica too: a fresh one opens after it.
+	d.becomeGuest(false, func(account *local.Store) {
+		if !erase {
+			return
+		}
 		// The server's answer asked the browser to clear the site's
 		// storage too (Clear-Site-Data), which may be at it already and
 		// close the databases under us: a warning, not an error.
-		if err := d.eraseAll(ctx, old); err != nil {
+		if err := d.eraseAll(ctx, account); err != nil {
 			browser.Warn(fmt.Sprintf("erasing this device's data: %v", err))
 		}
-	}
-	d.lock()
-	d.rep = d.open("")
-	d.mu.Unlock()
-	d.setStatus(SyncStatus{State: StateSignedOut}, false)
-	d.changed(true)
+	})
 	return nil
 }
 
@@ -334,32 +327,49 @@ func (d *Device) DeleteAccount(ctx context.Context, password string) error {
 	if err := d.api.DeleteAccount(ctx, password); err != nil {
 		return err
 	}
-	d.stopSync()
-	d.lock()
-	old := d.rep
-	d.user, d.lost = nil, nil
-	d.rep = d.open("")
-	d.mu.Unlock()
-	remember(nil)
-	if err := old.Erase(ctx); err != nil {
-		d.logf("ui: erasing the deleted account's copy: %v", err)
-	}
-	d.setStatus(SyncStatus{State: StateSignedOut}, false)
-	d.changed(true)
+	d.becomeGuest(true, func(account *local.Store) {
+		if err := account.Erase(ctx); err != nil {
+			d.logf("ui: erasing the deleted account's copy: %v", err)
+		}
+	})
 	return nil
 }
 
+// becomeGuest makes this device the guest's again, once the account is
+// signed out or deleted: the sync stops, the user is forgotten, the
+// guest's replica becomes the pages' notes, and the pages and the other
+// tabs hear of it. In between, dispose deals with the account's replica:
+// with guestFirst the guest's replica is the pages' already while it
+// runs; without, the guest's replica opens once dispose is done.
+func (d *Device) becomeGuest(guestFirst bool, dispose func(account *local.Store)) {
+	d.stopSync()
+	d.lock()
+	account := d.rep
+	d.user, d.lost = nil, nil
+	if guestFirst {
+		d.rep = d.open("")
+	}
+	d.mu.Unlock()
+	remember(nil)
+	dispose(account)
+	if !guestFirst {
+		d.lock()
+		d.rep = d.open("")
+		d.mu.Unlock()
+	}
+	d.setStatus(SyncStatus{State: StateSignedOut}, false)
+	d.changed()
+}
+
 // changed tells this tab's pages that every annotation may have changed
-// (another replica is in use), and, when share is set, the other tabs
-// that the account changed.
-func (d *Device) changed(share bool) {
+// (another replica is in use), and the other tabs that the account
+// changed.
+func (d *Device) changed() {
 	d.lock()
 	notes, tabs := d.notes, d.tabs
 	d.mu.Unlock()
 	announce(notes, "", "")
-	if share {
-		postTabs(tabs, tabMessage{Type: "account"})
-	}
+	postTabs(tabs, tabMessage{Type: "account"})
 	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
 	defer cancel()
 	d.loadLost(ctx)

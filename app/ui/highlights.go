@@ -133,7 +133,7 @@ func (h *Highlights) Render() app.UI {
 					app.Range(annotation.Colors).Slice(func(i int) app.UI {
 						c := annotation.Colors[i]
 						return app.Button().Class("chip swatch-chip swatch-"+string(c)).
-							Aria("pressed", h.fColor == c).Attr("aria-label", "Only "+strings.ToLower(colorName(c))).
+							Attr("aria-pressed", h.fColor == c).Attr("aria-label", "Only "+strings.ToLower(colorName(c))).
 							Title("Only "+strings.ToLower(colorName(c))).Attr("data-color", string(c)).
 							OnClick(func(ctx app.Context, e app.Event) {
 								if h.fColor == c {

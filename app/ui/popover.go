@@ -20,15 +20,15 @@ func keepSelection(ctx app.Context, e app.Event) { e.PreventDefault() }
 func (r *Reader) renderToolbar() app.UI {
 	cur := currentColor()
 	return app.Div().Class("hl-toolbar").ID("hl-toolbar").
-		Aria("label", "Highlight the selection").Attr("role", "toolbar").
+		Attr("aria-label", "Highlight the selection").Attr("role", "toolbar").
 		On("mousedown", keepSelection).
 		Body(
 			app.Range(annotation.Colors).Slice(func(i int) app.UI {
 				c := annotation.Colors[i]
 				return app.Button().Class("swatch swatch-"+string(c)).
-					Aria("label", "Highlight "+strings.ToLower(colorName(c))).
+					Attr("aria-label", "Highlight "+strings.ToLower(colorName(c))).
 					Title("Highlight "+strings.ToLower(colorName(c))+" (h)").
-					Aria("pressed", c == cur).
+					Attr("aria-pressed", c == cur).
 					DataSet("color", string(c)).
 					OnClick(func(ctx app.Context, e app.Event) {
 						r.setColor(ctx, c)
@@ -114,8 +114,8 @@ func (r *Reader) renderPopover() app.UI {
 				app.Range(annotation.Colors).Slice(func(i int) app.UI {
 					c := annotation.Colors[i]
 					return app.Button().Class("swatch swatch-"+string(c)).
-						Aria("label", colorName(c)).Title(colorName(c)).
-						Aria("pressed", c == p.a.Color).
+						Attr("aria-label", colorName(c)).Title(colorName(c)).
+						Attr("aria-pressed", c == p.a.Color).
 						DataSet("color", string(c)).
 						OnClick(func(ctx app.Context, e app.Event) {
 							r.setColor(ctx, c)

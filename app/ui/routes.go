@@ -42,29 +42,25 @@ func Register(src library.Source, dev *Device) {
 		app.RouteWithRegexp(`^/`, missing)
 		return
 	}
+	routePath := func(p string) {
+		if _, ok := ArticleID(p); ok {
+			app.Route(p, reader)
+		} else if !Known(p) {
+			app.Route(p, missing)
+		}
+	}
 	here, err := url.Parse(browser.Href())
 	if err != nil {
 		here = &url.URL{Path: "/"}
 	}
-	route := func(address string) {
+	routePath(here.Path)
+	browser.OnNavigate(func(address string) {
 		// go-app routes the path as net/url decodes it; other sites'
 		// addresses are not the app's to route.
-		u, err := url.Parse(address)
-		if err != nil || u.Host != here.Host {
-			return
+		if u, err := url.Parse(address); err == nil && u.Host == here.Host {
+			routePath(u.Path)
 		}
-		p := u.Path
-		if p == "/" || p == highlightsPath || p == accountPath {
-			return
-		}
-		if _, ok := ArticleID(p); ok {
-			app.Route(p, reader)
-		} else {
-			app.Route(p, missing)
-		}
-	}
-	route(here.String())
-	browser.OnNavigate(route)
+	})
 }
 
 // ArticleID returns the article id in a reader address.

@@ -30,6 +30,25 @@ const (
 	StateSignInAgain
 )
 
+// name is the state as the pages' data-state attribute spells it.
+func (s SyncState) name() string {
+	switch s {
+	case StateSignedOut:
+		return "signed-out"
+	case StateSynced:
+		return "synced"
+	case StateSyncing:
+		return "syncing"
+	case StateOffline:
+		return "offline"
+	case StatePending:
+		return "pending"
+	case StateSignInAgain:
+		return "signin"
+	}
+	return "unknown"
+}
+
 // SyncStatus is what the top bar says about sync.
 type SyncStatus struct {
 	State   SyncState `json:"state"`
@@ -126,21 +145,6 @@ func syncIcon(s SyncState) string {
 // page showing the state as an icon and a word or two. A live region says
 // the settled state as a sentence.
 func renderStatus(s SyncStatus, announced string) app.UI {
-	state := "unknown"
-	switch s.State {
-	case StateSignedOut:
-		state = "signed-out"
-	case StateSynced:
-		state = "synced"
-	case StateSyncing:
-		state = "syncing"
-	case StateOffline:
-		state = "offline"
-	case StatePending:
-		state = "pending"
-	case StateSignInAgain:
-		state = "signin"
-	}
 	label := s.Label()
 	if label == "" {
 		label = "Account"
@@ -149,7 +153,7 @@ func renderStatus(s SyncStatus, announced string) app.UI {
 		Class("sync-status").
 		ID("sync-status").
 		Href(accountPath).
-		DataSet("state", state).
+		DataSet("state", s.State.name()).
 		Title(label).
 		Body(
 			app.If(s.State != StateUnknown, func() app.UI { return app.Raw(syncIcon(s.State)) }),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -104,7 +105,8 @@ type loadTimes struct {
 	wasmEnd, mainStart float64
 }
 
-// phasesJS reads app.wasm's response end and the margin-main mark.
+// phasesJS reads app.wasm's response end and the margin-main mark, -1 for
+// one the page does not have.
 const phasesJS = `(() => {
 	const w = performance.getEntriesByType("resource").find((e) => e.name.includes("/web/app.wasm"));
 	const m = performance.getEntriesByName("margin-main")[0];
@@ -112,8 +114,10 @@ const phasesJS = `(() => {
 })()`
 
 // coldLoad opens url in a fresh browser and reads when it first painted
-// content and when the app mounted. mounted, when not nil, runs as soon as
-// the mount is seen, before the browser closes.
+// content, when the app mounted and where the time before the mount went;
+// a moment the page does not show is an error, not a figure. mounted,
+// when not nil, runs as soon as the mount is seen, before the browser
+// closes.
 func (b *bench) coldLoad(ctx context.Context, url string, timeout time.Duration, mounted func()) (loadTimes, error) {
 	var lt loadTimes
 	t, err := b.newTab(ctx)
@@ -134,9 +138,15 @@ func (b *bench) coldLoad(ctx context.Context, url string, timeout time.Duration,
 	if err != nil {
 		return lt, err
 	}
-	if len(phases) == 2 {
-		lt.wasmEnd, lt.mainStart = phases[0], phases[1]
+	switch {
+	case len(phases) != 2:
+		return lt, fmt.Errorf("phases: %d values, want 2", len(phases))
+	case phases[0] < 0:
+		return lt, errors.New("no app.wasm resource entry")
+	case phases[1] < 0:
+		return lt, errors.New("no margin-main mark")
 	}
+	lt.wasmEnd, lt.mainStart = phases[0], phases[1]
 	if mounted != nil {
 		mounted()
 	}

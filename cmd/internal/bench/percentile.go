@@ -16,14 +16,6 @@ func percentile(xs []float64, p float64) float64 {
 	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	return percentileSorted(s, p)
-}
-
-// percentileSorted is percentile for values already in ascending order.
-func percentileSorted(s []float64, p float64) float64 {
-	if len(s) == 0 {
-		return 0
-	}
 	rank := int(math.Ceil(p / 100 * float64(len(s))))
 	return s[min(max(rank, 1), len(s))-1]
 }

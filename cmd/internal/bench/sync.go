@@ -89,7 +89,10 @@ func (b *bench) syncBench(ctx context.Context) error {
 	if err := warmDevices(ctx, mc, devs, "/api/session"); err != nil {
 		return fmt.Errorf("margin warm-up: %w", err)
 	}
-	mar := runLoad(ctx, mc, devs, syncLoadFor, syncPrefill, m.cmd.Process.Pid)
+	mar, err := runLoad(ctx, mc, devs, syncLoadFor, syncPrefill, m.cmd.Process.Pid)
+	if err != nil {
+		return fmt.Errorf("margin: %w", err)
+	}
 	b.step("sync: checking Margin's stored annotations against the acknowledged pushes")
 	marCheck, err := verifyMargin(ctx, mc, devs)
 	if err != nil {
@@ -228,18 +231,27 @@ func (b *bench) syncReference(ctx context.Context, bin string, devs []*device, b
 	if err := warmDevices(ctx, c, devs, "/healthz"); err != nil {
 		return loadRun{}, verdictCounts{}, fmt.Errorf("warm-up: %w", err)
 	}
-	run := runLoad(ctx, c, devs, syncLoadFor, syncPrefill, s.cmd.Process.Pid)
+	run, err := runLoad(ctx, c, devs, syncLoadFor, syncPrefill, s.cmd.Process.Pid)
+	if err != nil {
+		return loadRun{}, verdictCounts{}, err
+	}
 	check, err := verifyReference(ctx, c, devs)
 	return run, check, err
 }
 
 // reportPush prints the push figures and their targets.
 func (b *bench) reportPush(mar, ref loadRun, marCheck, refCheck verdictCounts) {
-	row := func(name string, r loadRun) []string {
+	// The latency percentiles, ms, once per run.
+	type pcts struct{ p50, p99 float64 }
+	latencies := func(r loadRun) pcts {
 		lat := millis(r.latency)
+		return pcts{percentile(lat, 50), percentile(lat, 99)}
+	}
+	marLat, refLat := latencies(mar), latencies(ref)
+	row := func(name string, r loadRun, lat pcts) []string {
 		return []string{name,
 			fmt.Sprintf("%.0f", r.pushRate()), fmt.Sprintf("%.0f", r.mutRate()),
-			ms(percentile(lat, 50)), ms(percentile(lat, 99)),
+			ms(lat.p50), ms(lat.p99),
 			fmt.Sprint(r.status5xx), fmt.Sprint(r.status4xx + r.transport + r.malformed), fmt.Sprint(r.rejected),
 			fmt.Sprintf("%.2f ms", perPush(r.serverCPU, r.pushes+r.late)),
 			fmt.Sprintf("%.0f%%", 100*r.benchCPU.Seconds()/r.window.Seconds()),
@@ -249,11 +261,10 @@ func (b *bench) reportPush(mar, ref loadRun, marCheck, refCheck verdictCounts) {
 	b.rep.printf("  %.0f%% edits) as soon as the last is answered, for %s; the same batches to each server.\n", 100*editShare, syncLoadFor)
 	b.rep.table("l", [][]string{
 		{"", "pushes/s", "mutations/s", "p50", "p99", "5xx", "other errors", "rejected", "server CPU/push", "bench CPU"},
-		row("Margin", mar),
-		row("reference (bench/pushref)", ref),
+		row("Margin", mar, marLat),
+		row("reference (bench/pushref)", ref, refLat),
 		{"Margin/reference", ratio(mar.pushRate(), ref.pushRate()), ratio(mar.mutRate(), ref.mutRate()),
-			ratio(percentile(millis(mar.latency), 50), percentile(millis(ref.latency), 50)),
-			ratio(percentile(millis(mar.latency), 99), percentile(millis(ref.latency), 99)), "", "", "", "", ""},
+			ratio(marLat.p50, refLat.p50), ratio(marLat.p99, refLat.p99), "", "", "", "", ""},
 	})
 	b.rep.printf("  (bench CPU is the load generator's share of one core; server and bench share the machine.)\n")
 	for _, r := range []struct {
@@ -337,11 +348,11 @@ func (b *bench) syncPull(ctx context.Context, c *syncClient) error {
 	b.rep.printf("  the second row adds the bench's own parsing of each page into its changes and next cursor.\n")
 	b.rep.table("l", [][]string{
 		{"", "median", "min–max", "budget", "median/budget"},
-		{"pull of 10,000 from cursor 0", ms(w.median), w.spread(), ms(pullBudget), ratio(w.median, pullBudget)},
+		{"pull of " + thousands(pullSize) + " from cursor 0", ms(w.median), w.spread(), ms(pullBudget), ratio(w.median, pullBudget)},
 		{"  with the bench's JSON parsing", ms(all.median), all.spread(), "(extra figure)", ""},
 	})
 	b.rep.printf("  every run, ms:  %s\n", list(wires))
-	b.rep.under("pull of 10,000 annotations", w.median, pullBudget)
+	b.rep.under("pull of "+thousands(pullSize)+" annotations", w.median, pullBudget)
 	return nil
 }
 
@@ -414,14 +425,14 @@ func (b *bench) syncMemory(ctx context.Context, m *server, data string, c *syncC
 	b.rep.printf("  read %s after the streams opened, then once a second; MB = 10⁶ bytes.\n", memSettle)
 	b.rep.table("l", [][]string{
 		{"", "resident", "budget", "resident/budget"},
-		{"server with 100,000 annotations, 1,000 streams", mb(rss), mb(memBudget), ratio(rss, memBudget)},
+		{"server with " + thousands(int64(total)) + " annotations, " + thousands(int64(len(devs))) + " streams", mb(rss), mb(memBudget), ratio(rss, memBudget)},
 		{"  of which anonymous (heap, stacks, SQLite's cache)", mb(kb["RssAnon"]), "(extra figure)", ""},
 		{"  of which file pages (the binary and its embedded files)", mb(kb["RssFile"]), "(extra figure)", ""},
 		{"  peak over the process's life (VmHWM)", mb(kb["VmHWM"]), "(extra figure)", ""},
 	})
 	b.rep.printf("  samples, MB:  %s\n", strings.Join(sampleList, ", "))
 	b.rep.printf("  VmRSS along the run, MB:  %s\n", strings.Join(mem.points, " · "))
-	b.rep.target("server memory, 100k annotations + 1k streams", mb(rss), "< "+mb(memBudget), rss < memBudget)
+	b.rep.target("server memory, "+kilo(total)+" annotations + "+kilo(len(devs))+" streams", mb(rss), "< "+mb(memBudget), rss < memBudget)
 
 	// The same data and streams in a new process, without the sign-ins'
 	// and the seeding's garbage: what the server needs, apart from what
@@ -455,9 +466,18 @@ func (b *bench) syncMemory(ctx context.Context, m *server, data string, c *syncC
 	b.rep.table("l", [][]string{
 		{"", "resident", "of which anonymous"},
 		{"  idle, just started", mb(float64(idle) * 1024), ""},
-		{"  with the 1,000 streams open again", mb(again[len(again)-1]), mb(float64(anon) * 1024)},
+		{"  with the " + thousands(int64(len(devs))) + " streams open again", mb(again[len(again)-1]), mb(float64(anon) * 1024)},
 	})
 	return nil
+}
+
+// kilo writes n in thousands, "100k", when it is a round number of them,
+// and whole otherwise.
+func kilo(n int) string {
+	if n != 0 && n%1000 == 0 {
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return thousands(int64(n))
 }
 
 // mb formats bytes in megabytes (10⁶).

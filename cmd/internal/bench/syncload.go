@@ -107,16 +107,20 @@ func warmDevices(ctx context.Context, c *syncClient, devs []*device, path string
 
 // runLoad has every device push for dur, then waits for the pushes in
 // flight. Each device first encodes prefill batches, so the run mostly
-// sends bytes made before the clock started. serverPID, when not 0, is
-// the server whose CPU time is read before and after.
-func runLoad(ctx context.Context, c *syncClient, devs []*device, dur time.Duration, prefill int, serverPID int) loadRun {
+// sends bytes made before the clock started. serverPID is the server
+// whose CPU time is read before and after, as is the bench's own; a CPU
+// time that cannot be read is an error rather than a figure of 0.
+func runLoad(ctx context.Context, c *syncClient, devs []*device, dur time.Duration, prefill int, serverPID int) (loadRun, error) {
 	for _, d := range devs {
 		d.batch(prefill - 1)
 	}
 	stats := make([]loadStats, len(devs))
 	var run loadRun
-	srv0, _ := cpuTime(serverPID)
-	self0, _ := cpuTime(os.Getpid())
+	srv0, err1 := cpuTime(serverPID)
+	self0, err2 := cpuTime(os.Getpid())
+	if err := errors.Join(err1, err2); err != nil {
+		return run, fmt.Errorf("CPU time: %w", err)
+	}
 	start := time.Now()
 	deadline := start.Add(dur)
 	var wg sync.WaitGroup
@@ -125,13 +129,16 @@ func runLoad(ctx context.Context, c *syncClient, devs []*device, dur time.Durati
 	}
 	wg.Wait()
 	run.window = dur
-	srv1, _ := cpuTime(serverPID)
-	self1, _ := cpuTime(os.Getpid())
+	srv1, err1 := cpuTime(serverPID)
+	self1, err2 := cpuTime(os.Getpid())
+	if err := errors.Join(err1, err2); err != nil {
+		return run, fmt.Errorf("CPU time: %w", err)
+	}
 	run.serverCPU, run.benchCPU = srv1-srv0, self1-self0
 	for i := range stats {
 		run.add(&stats[i])
 	}
-	return run
+	return run, nil
 }
 
 // push sends the device's batches in order until deadline. A failed push
@@ -195,10 +202,9 @@ func pause(ctx context.Context, d time.Duration) {
 
 // expected returns, for each user, the annotations the acknowledged
 // batches created, each with the note its last acknowledged edit set
-// ("" if none), and the number of acknowledged edits.
-func expected(devs []*device) (map[int]map[string]string, int) {
+// ("" if none).
+func expected(devs []*device) map[int]map[string]string {
 	out := map[int]map[string]string{}
-	edits := 0
 	for _, d := range devs {
 		m := out[d.user]
 		if m == nil {
@@ -213,11 +219,10 @@ func expected(devs []*device) (map[int]map[string]string, int) {
 			}
 			for _, e := range b.edits {
 				m[e.id] = e.note
-				edits++
 			}
 		}
 	}
-	return out, edits
+	return out
 }
 
 // verdictCounts is what a check of the stored annotations found.
@@ -238,49 +243,33 @@ func (v verdictCounts) lost() int {
 // verifyMargin pulls every user's annotations (each with its first
 // device's client id) and compares them with what was acknowledged.
 func verifyMargin(ctx context.Context, c *syncClient, devs []*device) (verdictCounts, error) {
-	want, _ := expected(devs)
-	first := map[int]*device{}
-	for _, d := range devs {
-		if first[d.user] == nil {
-			first[d.user] = d
-		}
-	}
+	want := expected(devs)
 	var v verdictCounts
 	for _, m := range want {
 		v.acked += len(m)
 	}
-	type job struct {
-		d    *device
-		want map[string]string
+	var first []*device
+	seen := map[int]bool{}
+	for _, d := range devs {
+		if !seen[d.user] {
+			seen[d.user] = true
+			first = append(first, d)
+		}
 	}
-	jobs := make(chan job)
 	var mu sync.Mutex
-	var firstErr error
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			for j := range jobs {
-				got, err := verifyUser(ctx, c, j.d, j.want)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				v.stored += got.stored
-				v.missing += got.missing
-				v.duplicated += got.duplicated
-				v.unexpected += got.unexpected
-				v.staleNotes += got.staleNotes
-				v.lastMutID += got.lastMutID
-				mu.Unlock()
-			}
-		})
-	}
-	for user, d := range first {
-		jobs <- job{d, want[user]}
-	}
-	close(jobs)
-	wg.Wait()
-	return v, firstErr
+	err := eachLimited(ctx, first, 4, func(d *device) error {
+		got, err := verifyUser(ctx, c, d, want[d.user])
+		mu.Lock()
+		defer mu.Unlock()
+		v.stored += got.stored
+		v.missing += got.missing
+		v.duplicated += got.duplicated
+		v.unexpected += got.unexpected
+		v.staleNotes += got.staleNotes
+		v.lastMutID += got.lastMutID
+		return err
+	})
+	return v, err
 }
 
 // verifyUser pulls one user's objects and checks them against want.
@@ -343,7 +332,7 @@ func verifyUser(ctx context.Context, c *syncClient, d *device, want map[string]s
 // verifyReference compares the reference's row count with the creates it
 // acknowledged; its primary key rules out duplicates.
 func verifyReference(ctx context.Context, c *syncClient, devs []*device) (verdictCounts, error) {
-	want, _ := expected(devs)
+	want := expected(devs)
 	var v verdictCounts
 	for _, m := range want {
 		v.acked += len(m)

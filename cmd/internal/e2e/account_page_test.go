@@ -101,14 +101,7 @@ func TestSignInRateLimited(t *testing.T) {
 	newAccount(t, p.URL, "target")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c := client.New(p.URL)
-	limited := false
-	for i := 0; i < 30 && !limited; i++ {
-		_, err := c.SignIn(ctx, "target", "wrong password")
-		e, ok := client.AsError(err)
-		limited = ok && e.Code == "rate_limited"
-	}
-	if !limited {
+	if limitSignIns(t, ctx, client.New(p.URL), "target") == nil {
 		t.Fatal("the server never limited the attempts")
 	}
 	b := newBrowser(t)

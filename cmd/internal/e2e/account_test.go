@@ -23,6 +23,20 @@ func apiErr(t *testing.T, err error) *client.Error {
 	return e
 }
 
+// limitSignIns signs in to name with a wrong password, at most 30 times,
+// until the server limits the attempts, and returns its answer then: nil
+// when it never did. Every attempt must be answered with an API error.
+func limitSignIns(t *testing.T, ctx context.Context, c *client.Client, name string) *client.Error {
+	t.Helper()
+	for range 30 {
+		_, err := c.SignIn(ctx, name, "wrong password")
+		if e := apiErr(t, err); e.Code == "rate_limited" {
+			return e
+		}
+	}
+	return nil
+}
+
 // TestClientAccountsAndSync runs the app's typed client against the real
 // binary: every account call, a push and a pull, and the errors the
 // account page turns into sentences.
@@ -127,13 +141,7 @@ func TestClientAccountsAndSync(t *testing.T) {
 	}
 
 	// Too many wrong passwords: the answer says how long to wait.
-	var limited *client.Error
-	for i := 0; i < 30 && limited == nil; i++ {
-		_, err := other.SignIn(ctx, "bob", "wrong password")
-		if e := apiErr(t, err); e.Code == "rate_limited" {
-			limited = e
-		}
-	}
+	limited := limitSignIns(t, ctx, other, "bob")
 	if limited == nil || limited.Status != 429 || limited.RetryAfter <= 0 {
 		t.Errorf("rate limiting: %+v", limited)
 	}

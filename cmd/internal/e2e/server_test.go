@@ -11,10 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"margin/cmd/internal/apitest"
 )
 
 // inCI reports whether missing tools must fail the tests instead of
@@ -51,25 +52,8 @@ type proc struct {
 	URL  string
 	Data string
 	cmd  *exec.Cmd
-	log  *syncBuffer
+	log  *apitest.LogBuffer
 	done chan error
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // freeAddr returns a loopback address nobody listens on.
@@ -92,7 +76,7 @@ func start(t *testing.T, data string, args ...string) *proc {
 		data = t.TempDir()
 	}
 	addr := freeAddr(t)
-	p := &proc{URL: "http://" + addr, Data: data, log: &syncBuffer{}, done: make(chan error, 1)}
+	p := &proc{URL: "http://" + addr, Data: data, log: &apitest.LogBuffer{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", data}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -47,11 +48,7 @@ func signIn(t *testing.T, b *browser, base, name string, signup bool) {
 		b.do(t, chromedp.Click(chromedp.CSS("#tab-signup")))
 		b.waitFor(t, `document.querySelector("#tab-signup").getAttribute("aria-selected") === "true"`)
 	}
-	b.do(t,
-		chromedp.SendKeys(chromedp.CSS("#account-name"), name),
-		chromedp.SendKeys(chromedp.CSS("#account-password"), testPassword),
-		chromedp.Click(chromedp.CSS("#account-submit")),
-	)
+	fillAccountForm(t, b, name, testPassword)
 	b.waitFor(t, `(document.querySelector("#account-user") || {}).textContent === `+jsString(name))
 }
 
@@ -131,7 +128,7 @@ func highlight(t *testing.T, b *browser, phrase string) string {
 	before := marks(t, b)
 	selectText(t, b, phrase, "", 0)
 	b.do(t, chromedp.KeyEvent("h"))
-	b.waitFor(t, `Object.entries(`+marksJS+`).some(([id, text]) => text === `+jsString(phrase)+` && !`+jsString(strings.Join(keys(before), " "))+`.includes(id))`)
+	b.waitFor(t, `Object.entries(`+marksJS+`).some(([id, text]) => text === `+jsString(phrase)+` && !`+jsString(strings.Join(slices.Collect(maps.Keys(before)), " "))+`.includes(id))`)
 	for id, text := range marks(t, b) {
 		if _, old := before[id]; !old && text == phrase {
 			return id
@@ -139,14 +136,6 @@ func highlight(t *testing.T, b *browser, phrase string) string {
 	}
 	t.Fatalf("no new highlight of %q", phrase)
 	return ""
-}
-
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // hasMark is a condition: the highlight with id is drawn.
@@ -185,16 +174,25 @@ func serverAnnotations(t *testing.T, base, name string) []string {
 	return ids
 }
 
-func TestSyncBetweenProfiles(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	newAccount(t, p.URL, "reader")
-	one, two := newBrowser(t), newBrowser(t)
+// twoProfiles starts a server with an account named name, and two
+// browser profiles signed in to it, each showing the sample article
+// (whose id it returns) and synced.
+func twoProfiles(t *testing.T, name string) (p *proc, id string, one, two *browser) {
+	t.Helper()
+	p = start(t, "")
+	id = sampleID(t, p.URL)
+	newAccount(t, p.URL, name)
+	one, two = newBrowser(t), newBrowser(t)
 	for _, b := range []*browser{one, two} {
-		signIn(t, b, p.URL, "reader", false)
+		signIn(t, b, p.URL, name, false)
 		openArticle(t, b, p.URL+"/a/"+id)
 		waitSynced(t, b)
 	}
+	return p, id, one, two
+}
+
+func TestSyncBetweenProfiles(t *testing.T) {
+	p, id, one, two := twoProfiles(t, "reader")
 
 	// A highlight made in one profile shows in the other within 2 s.
 	first := highlight(t, one, "the military alliance")
@@ -396,15 +394,7 @@ func TestSignOutAndErase(t *testing.T) {
 // online, the other offers to restore it, as a new highlight that
 // reaches the first.
 func TestRestoreDeletedElsewhere(t *testing.T) {
-	p := start(t, "")
-	id := sampleID(t, p.URL)
-	newAccount(t, p.URL, "restorer")
-	one, two := newBrowser(t), newBrowser(t)
-	for _, b := range []*browser{one, two} {
-		signIn(t, b, p.URL, "restorer", false)
-		openArticle(t, b, p.URL+"/a/"+id)
-		waitSynced(t, b)
-	}
+	p, _, one, two := twoProfiles(t, "restorer")
 	old := highlight(t, one, "the military alliance")
 	two.waitFor(t, hasMark(old))
 

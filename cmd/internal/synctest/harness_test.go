@@ -1,14 +1,11 @@
 package synctest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"margin/cmd/internal/apitest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,6 +22,7 @@ import (
 	"margin/app/ui"
 	"margin/assets"
 	"margin/cmd/internal/account"
+	"margin/cmd/internal/apitest"
 	"margin/cmd/internal/articles"
 	"margin/cmd/internal/pgtest"
 	"margin/cmd/internal/server"
@@ -63,6 +61,7 @@ type harness struct {
 	path   string
 	dsn    string
 	ts     *httptest.Server
+	api    *apitest.Client // to ts
 	srv    atomic.Pointer[server.Server]
 	log    *apitest.LogBuffer
 	userID string
@@ -100,6 +99,7 @@ func newHarnessOn(t tb, dir, dsn string) *harness {
 	h.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.srv.Load().ServeHTTP(w, r)
 	}))
+	h.api = &apitest.Client{Base: h.ts.URL, HTTP: h.ts.Client()}
 	t.Cleanup(func() {
 		h.ts.Close()
 		h.mu.Lock()
@@ -248,65 +248,40 @@ func (tr *transport) exchange(ctx context.Context, kind string, push *msync.Push
 	if f == dropRequest {
 		return nil, errors.New("the request was lost")
 	}
-	status, raw, retry, err := tr.h.send(ctx, method, path, body)
+	r, err := tr.h.send(ctx, method, path, body)
 	if err != nil {
 		return nil, err
 	}
 	if tr.observe != nil {
-		tr.observe(kind, push, status, raw)
+		tr.observe(kind, push, r.Status, r.Body)
 	}
 	switch f {
 	case dropResponse:
 		return nil, errors.New("the answer was lost")
 	case duplicate:
-		if status, raw, retry, err = tr.h.send(ctx, method, path, body); err != nil {
+		if r, err = tr.h.send(ctx, method, path, body); err != nil {
 			return nil, err
 		}
 		if tr.observe != nil {
-			tr.observe(kind, push, status, raw)
+			tr.observe(kind, push, r.Status, r.Body)
 		}
 	case deliverLater:
 		if push != nil && tr.stash != nil {
 			tr.stash(*push)
 		}
 	}
-	if status != http.StatusOK {
-		var p struct {
-			Error string `json:"error"`
-			Code  string `json:"code"`
+	if r.Status != http.StatusOK {
+		var retry time.Duration
+		if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err == nil {
+			retry = time.Duration(s) * time.Second
 		}
-		json.Unmarshal(raw, &p)
-		return nil, &msync.StatusError{Status: status, Code: p.Code, Message: p.Error, RetryAfter: retry}
+		p := r.Problem()
+		return nil, &msync.StatusError{Status: r.Status, Code: p.Code, Message: p.Error, RetryAfter: retry}
 	}
-	return raw, nil
+	return r.Body, nil
 }
 
 // send makes one request to the server as the signed-in user.
-func (h *harness) send(ctx context.Context, method, path string, body []byte) (status int, raw []byte, retry time.Duration, err error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, h.ts.URL+path, rd)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.AddCookie(&http.Cookie{Name: "__Host-margin_session", Value: h.cookie})
-	resp, err := h.ts.Client().Do(req)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	defer resp.Body.Close()
-	raw, err = io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
-		retry = time.Duration(s) * time.Second
-	}
-	return resp.StatusCode, raw, retry, nil
+func (h *harness) send(ctx context.Context, method, path string, body []byte) (*apitest.Response, error) {
+	return h.api.Do(ctx, method, path, body, "Cookie", (&http.Cookie{Name: "__Host-margin_session", Value: h.cookie}).String())
 }

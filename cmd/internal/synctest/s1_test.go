@@ -235,11 +235,11 @@ func runS1(rt *rapid.T, dir, dsn string) {
 		req := stashed[i]
 		stashed = slices.Delete(stashed, i, i+1)
 		body, _ := json.Marshal(req)
-		status, raw, _, err := h.send(ctx, "POST", "/api/sync/push", body)
+		r, err := h.send(ctx, "POST", "/api/sync/push", body)
 		if err != nil {
 			fail("replay: %v", err)
 		}
-		if err := mod.push(&req, status, raw); err != nil {
+		if err := mod.push(&req, r.Status, r.Body); err != nil {
 			fail("replay: %v", err)
 		}
 	}
