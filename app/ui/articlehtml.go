@@ -42,9 +42,18 @@ func headHTML(a *article.Article) string {
 	m := a.Meta
 	var b strings.Builder
 	b.WriteString(`<header class="article-head">`)
-	if line := byline(m); line != "" {
+	if parts := bylineParts(m); len(parts) > 0 {
+		// Each piece in a span of its own, so a narrow screen breaks the
+		// line between pieces, never inside "3 min read".
 		b.WriteString(`<p class="article-kicker">`)
-		b.WriteString(html.EscapeString(line))
+		for i, part := range parts {
+			if i > 0 {
+				b.WriteString(` · `)
+			}
+			b.WriteString(`<span>`)
+			b.WriteString(html.EscapeString(part))
+			b.WriteString(`</span>`)
+		}
 		b.WriteString(`</p>`)
 	}
 	title := m.Title

@@ -10,6 +10,12 @@ import (
 
 // byline is the line above a title: site, date and reading time.
 func byline(m article.Meta) string {
+	return strings.Join(bylineParts(m), " · ")
+}
+
+// bylineParts are the pieces of a byline: site, day and reading time, each
+// present only when known.
+func bylineParts(m article.Meta) []string {
 	var parts []string
 	if m.Site != "" {
 		parts = append(parts, m.Site)
@@ -20,7 +26,7 @@ func byline(m article.Meta) string {
 	if m.Minutes > 0 {
 		parts = append(parts, strconv.Itoa(m.Minutes)+" min read")
 	}
-	return strings.Join(parts, " · ")
+	return parts
 }
 
 // date writes a publication day the way a reader says it.

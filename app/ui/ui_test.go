@@ -105,7 +105,7 @@ func TestReader(t *testing.T) {
 	for _, w := range []string{
 		`<article class="reader-article"`,
 		`<h1 class="article-title">A &lt;Test&gt; &amp; &#34;Title&#34;</h1>`,
-		`<p class="article-kicker">Example News · 5 March 2024 · 1 min read</p>`,
+		`<p class="article-kicker"><span>Example News</span> · <span>5 March 2024</span> · <span>1 min read</span></p>`,
 		a.BlockHTML(0),
 		a.BlockHTML(len(a.Blocks) - 1),
 		`<article class="reader-article" data-id="abc123">`,

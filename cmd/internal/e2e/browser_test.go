@@ -283,6 +283,16 @@ func TestReaderInBrowser(t *testing.T) {
 	if overflow := eval[bool](t, b, `document.documentElement.scrollWidth > innerWidth`); overflow {
 		t.Error("the reader scrolls sideways at 360 px")
 	}
+	// The line above the title breaks between its pieces, never inside
+	// "13 February 2019" or "3 min read".
+	if split := eval[[]string](t, b, `[...document.querySelectorAll(".article-kicker span")]
+		.filter((s) => s.getClientRects().length > 1)
+		.map((s) => s.textContent)`); len(split) > 0 {
+		t.Errorf("at 360 px these pieces of the line above the title break across lines: %q", split)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll(".article-kicker span").length`); n != 3 {
+		t.Errorf("the line above the title has %d pieces, want 3 (site, day, reading time)", n)
+	}
 	b.screenshot(t, "reader-phone-light")
 	b.do(t, chromedp.Click(chromedp.CSS("#theme-toggle")))
 	b.waitFor(t, `document.documentElement.dataset.theme === "dark"`)
