@@ -94,14 +94,12 @@ func (s *db) groupLoop() {
 // each.
 func (s *db) runGroup(group []*pushJob) {
 	results := make([]pushDone, len(group))
-	var misses []string
 	// No one request's end may roll back the others: statements run
 	// without cancellation, and a push whose request has already ended
 	// is not started.
 	ctx := context.Background()
 	err := s.write(ctx, "push", func(tx *sql.Tx) error {
-		misses = misses[:0]
-		q := cachedTx{tx: tx, c: &s.stmts, misses: &misses}
+		q := cachedTx{tx: tx, c: &s.stmts}
 		for i, j := range group {
 			results[i] = pushDone{}
 			if err := j.ctx.Err(); err != nil {
@@ -128,14 +126,11 @@ func (s *db) runGroup(group []*pushJob) {
 		}
 		return nil
 	})
-	s.stmts.prepare(ctx, s.w, misses)
+	s.stmts.prepare(ctx, s.w)
 	for i, j := range group {
-		d := results[i]
 		if err != nil {
-			d = pushDone{err: err}
-		} else if d.err == nil && s.opts.Hooks.AfterCommit != nil {
-			s.opts.Hooks.AfterCommit(j.ctx)
+			results[i] = pushDone{err: err}
 		}
-		j.done <- d
+		j.done <- results[i]
 	}
 }

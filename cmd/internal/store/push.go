@@ -30,7 +30,7 @@ func (s *db) Push(ctx context.Context, userID string, req *msync.PushRequest, no
 	pre := make([]prepared, len(req.Mutations))
 	for i := range req.Mutations {
 		m := &req.Mutations[i]
-		pre[i] = prepared{hash: hashOf(m), err: msync.CheckMutation(m)}
+		pre[i] = prepared{m: m, hash: hashOf(m), err: msync.CheckMutation(m)}
 	}
 	var res PushResult
 	var err error
@@ -42,15 +42,15 @@ func (s *db) Push(ctx context.Context, userID string, req *msync.PushRequest, no
 			res = PushResult{}
 			return s.push(ctx, tx, userID, req, pre, now, &res)
 		})
-		if err == nil && s.opts.Hooks.AfterCommit != nil {
-			s.opts.Hooks.AfterCommit(ctx)
-		}
 	}
 	if err != nil {
 		if s.foreignKey(err) {
 			err = ErrNotFound // the user was deleted under us
 		}
 		return PushResult{}, fmt.Errorf("store: push from client %s: %w", req.ClientID, err)
+	}
+	if s.opts.Hooks.AfterCommit != nil {
+		s.opts.Hooks.AfterCommit(ctx)
 	}
 	return res, nil
 }
@@ -70,9 +70,10 @@ type pushState struct {
 	global           *atomic.Int64 // the test-only broken variant's counter
 }
 
-// prepared is what a push works out about one mutation before its
-// transaction: its hash and whether it is valid.
+// prepared is one mutation of a push with what is worked out about it
+// before the transaction: its hash and whether it is valid.
 type prepared struct {
+	m    *msync.Mutation
 	hash string
 	err  error // from msync.CheckMutation
 }
@@ -123,46 +124,42 @@ func (s *db) push(ctx context.Context, tx querier, userID string, req *msync.Pus
 	startSeq := st.seq
 
 	// Which mutations this push processes: those after last, without a gap.
-	var skipped, todo []*msync.Mutation
-	var skippedPre, todoPre []prepared
+	var skipped, todo []prepared
 	next := last + 1
-	for i := range req.Mutations {
-		m := &req.Mutations[i]
+	for _, p := range pre {
 		switch {
-		case m.ID <= last:
-			skipped = append(skipped, m)
-			skippedPre = append(skippedPre, pre[i])
-		case m.ID == next:
-			todo = append(todo, m)
-			todoPre = append(todoPre, pre[i])
+		case p.m.ID <= last:
+			skipped = append(skipped, p)
+		case p.m.ID == next:
+			todo = append(todo, p)
 			next++
 		}
-		if m.ID > next {
+		if p.m.ID > next {
 			break
 		}
 	}
-	if err := checkReplays(ctx, tx, req.ClientID, skipped, skippedPre); err != nil {
+	if err := checkReplays(ctx, tx, req.ClientID, skipped); err != nil {
 		return err
 	}
-	for _, m := range skipped {
-		res.Response.Results = append(res.Response.Results, msync.Result{ID: m.ID, Status: msync.StatusSkipped})
+	for _, p := range skipped {
+		res.Response.Results = append(res.Response.Results, msync.Result{ID: p.m.ID, Status: msync.StatusSkipped})
 	}
 
 	var keys []msync.Key
-	for i, m := range todo {
-		if todoPre[i].err == nil {
-			keys = append(keys, m.Key())
+	for _, p := range todo {
+		if p.err == nil {
+			keys = append(keys, p.m.Key())
 		}
 	}
 	if err := st.load(ctx, tx, keys); err != nil {
 		return err
 	}
 	prevLast := last
-	for i, m := range todo {
-		r := st.apply(m, todoPre[i].err, res)
+	for _, p := range todo {
+		r := st.apply(p.m, p.err, res)
 		res.Response.Results = append(res.Response.Results, r)
-		st.hashes = append(st.hashes, hashRow{m.ID, todoPre[i].hash})
-		last = m.ID
+		st.hashes = append(st.hashes, hashRow{p.m.ID, p.hash})
+		last = p.m.ID
 	}
 
 	if err := st.flush(ctx, tx); err != nil {
@@ -203,12 +200,12 @@ func hashOf(m *msync.Mutation) string {
 
 // checkReplays compares mutations the client sent before with the hashes
 // kept of them: a different one is a reused number (ErrClientReused).
-func checkReplays(ctx context.Context, tx querier, clientID string, ms []*msync.Mutation, pre []prepared) error {
+func checkReplays(ctx context.Context, tx querier, clientID string, ms []prepared) error {
 	if len(ms) == 0 {
 		return nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT mutation_id, hash FROM sync_mutations
-		WHERE client_id = $1 AND mutation_id >= $2 AND mutation_id <= $3`, clientID, ms[0].ID, ms[len(ms)-1].ID)
+		WHERE client_id = $1 AND mutation_id >= $2 AND mutation_id <= $3`, clientID, ms[0].m.ID, ms[len(ms)-1].m.ID)
 	if err != nil {
 		return err
 	}
@@ -225,9 +222,9 @@ func checkReplays(ctx context.Context, tx querier, clientID string, ms []*msync.
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for i, m := range ms {
-		if h, ok := kept[m.ID]; ok && h != pre[i].hash {
-			return fmt.Errorf("%w: mutation %d", ErrClientReused, m.ID)
+	for _, p := range ms {
+		if h, ok := kept[p.m.ID]; ok && h != p.hash {
+			return fmt.Errorf("%w: mutation %d", ErrClientReused, p.m.ID)
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"sync"
 )
 
 // maxStmts bounds the statements kept prepared: a push uses a dozen
@@ -18,49 +17,29 @@ const maxStmts = 256
 //
 // A statement can only be prepared while the writer's one connection is
 // free, so a text met inside a transaction is noted and prepared after
-// it; the next push finds it ready.
+// it; the next push finds it ready. Only the group committer's goroutine
+// uses the cache (and Close, once that goroutine has ended), so it needs
+// no lock.
 type stmtCache struct {
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
+	m      map[string]*sql.Stmt
+	misses []string // texts met without a statement since the last prepare
 }
 
-func (c *stmtCache) get(q string) *sql.Stmt {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.m[q]
-}
-
-// prepare prepares the texts not yet kept, while there is room. A
+// prepare prepares the texts noted as missing, while there is room. A
 // failure only means the text is parsed each time, as without a cache.
-func (c *stmtCache) prepare(ctx context.Context, d *sql.DB, texts []string) {
-	if len(texts) == 0 {
-		return
-	}
-	for _, q := range texts {
-		c.mu.RLock()
-		_, have := c.m[q]
-		full := len(c.m) >= maxStmts
-		c.mu.RUnlock()
-		if have || full {
-			continue
-		}
-		st, err := d.PrepareContext(ctx, q)
-		if err != nil {
-			continue
-		}
-		c.mu.Lock()
+func (c *stmtCache) prepare(ctx context.Context, d *sql.DB) {
+	for _, q := range c.misses {
 		if _, have := c.m[q]; have || len(c.m) >= maxStmts {
-			st.Close()
-		} else {
+			continue
+		}
+		if st, err := d.PrepareContext(ctx, q); err == nil {
 			c.m[q] = st
 		}
-		c.mu.Unlock()
 	}
+	c.misses = c.misses[:0]
 }
 
 func (c *stmtCache) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for q, st := range c.m {
 		st.Close()
 		delete(c.m, q)
@@ -71,18 +50,15 @@ func (c *stmtCache) close() {
 // noting the texts the cache lacks. It has *sql.Tx's methods, so code
 // written for a transaction takes either.
 type cachedTx struct {
-	tx     *sql.Tx
-	c      *stmtCache
-	misses *[]string
+	tx *sql.Tx
+	c  *stmtCache
 }
 
 func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
-	if st := t.c.get(q); st != nil {
+	if st := t.c.m[q]; st != nil {
 		return t.tx.StmtContext(ctx, st)
 	}
-	if t.misses != nil {
-		*t.misses = append(*t.misses, q)
-	}
+	t.c.misses = append(t.c.misses, q)
 	return nil
 }
 
