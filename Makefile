@@ -10,7 +10,7 @@ WASMENV := GOOS=js GOARCH=wasm
 
 # Everything either binary is built from.
 GO_SOURCES := $(shell find app cmd assets web -name '*.go' -not -path '*/testdata/*') go.mod go.sum
-SERVED     := $(shell find web assets -type f -not -name '*.go' -not -name 'app.wasm*' -not -name '*.br' -not -name '*.gz')
+SERVED     := $(shell find web assets -type f -not -name '*.go' -not -name 'app.wasm*' -not -name '*.br' -not -name '*.gz' -not -name '*.sums')
 
 .PHONY: all run build wasm test vet fuzz bench clean
 

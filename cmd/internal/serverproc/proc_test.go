@@ -3,7 +3,6 @@ package serverproc
 import (
 	"context"
 	"database/sql"
-	"margin/cmd/internal/apitest"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"margin/cmd/internal/apitest"
 	"margin/cmd/internal/pgtest"
 )
 
