@@ -80,18 +80,24 @@ func Mark(name string) {
 // current DOM: an animation frame callback runs just before the paint, so
 // f waits for a task queued from it. The goroutine starts inside that
 // task: left alone, it would run only when Go next gets the browser's
-// attention, which can be a frame or more later.
+// attention, which can be a frame or more later. A hidden page paints
+// nothing and runs no animation frames: f then waits only for the task,
+// so a write deferred to the paint is not held until the page is shown.
 func AfterPaint(f func()) {
+	var after js.Func
+	after = js.FuncOf(func(js.Value, []js.Value) any {
+		after.Release()
+		go f()
+		runtime.Gosched() // f runs now, until it finishes or waits
+		return nil
+	})
+	if !Visible() {
+		js.Global().Call("setTimeout", after, 0)
+		return
+	}
 	var frame js.Func
 	frame = js.FuncOf(func(js.Value, []js.Value) any {
 		frame.Release()
-		var after js.Func
-		after = js.FuncOf(func(js.Value, []js.Value) any {
-			after.Release()
-			go f()
-			runtime.Gosched() // f runs now, until it finishes or waits
-			return nil
-		})
 		js.Global().Call("setTimeout", after, 0)
 		return nil
 	})

@@ -156,14 +156,15 @@ func RestorePosition(articleID, articleSel string) bool {
 	}
 	// Blocks carry their index as data-b, in order.
 	blocks := js.Global().Get("document").Call("querySelectorAll", articleSel+" [data-b]")
-	if p.Block >= blocks.Get("length").Int() ||
+	n := blocks.Length()
+	if p.Block >= n ||
 		blocks.Index(p.Block).Call("getAttribute", "data-b").String() != strconv.Itoa(p.Block) {
 		return false
 	}
 	// Blocks out of view may stand in at a guessed height until drawn
 	// (content-visibility); those up to the target are drawn now, so the
 	// target's place is its real one from the first jump.
-	for i := 0; i <= p.Block+1 && i < blocks.Length(); i++ {
+	for i := 0; i <= p.Block+1 && i < n; i++ {
 		blocks.Index(i).Get("style").Set("contentVisibility", "visible")
 	}
 	settle(func() float64 {

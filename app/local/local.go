@@ -24,11 +24,9 @@ package local
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"sync"
 	"time"
@@ -76,7 +74,6 @@ type Store struct {
 	logf  func(format string, args ...any)
 	clock *msync.Clock
 	now   func() time.Time
-	rand  io.Reader
 
 	// mu guards the fields below.
 	mu sync.Mutex
@@ -115,7 +112,7 @@ func New(b Backend, logf func(format string, args ...any), opts ...Option) *Stor
 			logf(format, args...)
 		}
 	}
-	s := &Store{b: b, logf: warn, now: time.Now, rand: rand.Reader, waiting: map[string]*annotation.Annotation{}}
+	s := &Store{b: b, logf: warn, now: time.Now, waiting: map[string]*annotation.Annotation{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -245,11 +242,7 @@ func (s *Store) loadMeta(t *tx) (*meta, error) {
 // mutations still pending renumbered from 1 under it. Pending mutations
 // cannot outlive their state; if some did, they go out under the new id.
 func (s *Store) freshMeta(t *tx) (*meta, error) {
-	id, err := newClientID(s.rand)
-	if err != nil {
-		return nil, err
-	}
-	me := &meta{ID: metaKey, ClientID: id, Next: 1}
+	me := &meta{ID: metaKey, ClientID: newClientID(), Next: 1}
 	if err := s.renumber(t, me, 0); err != nil {
 		return nil, err
 	}

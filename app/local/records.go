@@ -2,11 +2,11 @@ package local
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"margin/app/annotation"
@@ -69,12 +69,10 @@ type meta struct {
 }
 
 // newClientID returns a random 128-bit client id.
-func newClientID(r io.Reader) (string, error) {
+func newClientID() string {
 	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return "", fmt.Errorf("local: make a client id: %w", err)
-	}
-	return "c_" + base64.RawURLEncoding.EncodeToString(b[:]), nil
+	rand.Read(b[:]) // never fails: it crashes the program instead
+	return "c_" + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // object is a synced object as stored: the view the reader sees, and the

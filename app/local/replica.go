@@ -294,9 +294,7 @@ func (s *Store) NewClientID(ctx context.Context) (string, error) {
 		if err != nil {
 			return err
 		}
-		if id, err = newClientID(s.rand); err != nil {
-			return err
-		}
+		id = newClientID()
 		drop := me.Acked
 		me.ClientID = id
 		if err := s.renumber(t, me, drop); err != nil {
