@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -16,12 +15,6 @@ import (
 	"margin/app/browser"
 	"margin/app/local"
 )
-
-// startNow lets a goroutine just started (a write to the device) run
-// until it waits, before the UI goes on, so the write is handed to the
-// browser at once, in the order the writes were made: in the browser a
-// goroutine may otherwise start only when Go next wakes.
-func startNow() { runtime.Gosched() }
 
 // undoFor is how long a deleted highlight can be brought back.
 const undoFor = 6 * time.Second
@@ -262,7 +255,10 @@ func (r *Reader) remove(ctx app.Context, id string) {
 	r.ann.undo = append(r.ann.undo, p.a)
 	r.showToast(ctx, "Highlight deleted.")
 	notes, channel, a := r.notes, r.ann.channel, p.a
-	ctx.Async(func() {
+	// After the paint, as save is: started at once, the deletion would
+	// overtake a save of the same highlight still waiting for the paint,
+	// which would then bring it back.
+	browser.AfterPaint(func() {
 		c, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
 		if err := notes.DeleteAnnotation(c, a.ID); err != nil {
@@ -271,7 +267,6 @@ func (r *Reader) remove(ctx app.Context, id string) {
 		}
 		announce(channel, a.Article, a.ID)
 	})
-	startNow()
 }
 
 // restore brings back the most recently deleted annotation, under a new

@@ -29,7 +29,7 @@ func (r *Reader) renderToolbar() app.UI {
 					Attr("aria-label", "Highlight "+strings.ToLower(colorName(c))).
 					Title("Highlight "+strings.ToLower(colorName(c))+" (h)").
 					Attr("aria-pressed", c == cur).
-					DataSet("color", string(c)).
+					Attr("data-color", string(c)).
 					OnClick(func(ctx app.Context, e app.Event) {
 						r.setColor(ctx, c)
 						r.highlight(ctx, c, false)
@@ -116,7 +116,7 @@ func (r *Reader) renderPopover() app.UI {
 					return app.Button().Class("swatch swatch-"+string(c)).
 						Attr("aria-label", colorName(c)).Title(colorName(c)).
 						Attr("aria-pressed", c == p.a.Color).
-						DataSet("color", string(c)).
+						Attr("data-color", string(c)).
 						OnClick(func(ctx app.Context, e app.Event) {
 							r.setColor(ctx, c)
 							r.update(ctx, id, func(a *annotation.Annotation) { a.Color = c })

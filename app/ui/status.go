@@ -153,7 +153,7 @@ func renderStatus(s SyncStatus, announced string) app.UI {
 		Class("sync-status").
 		ID("sync-status").
 		Href(accountPath).
-		DataSet("state", s.State.name()).
+		Attr("data-state", s.State.name()).
 		Title(label).
 		Body(
 			app.If(s.State != StateUnknown, func() app.UI { return app.Raw(syncIcon(s.State)) }),
