@@ -140,13 +140,9 @@ func makeDevices() []*device {
 	return devs
 }
 
-// signIn signs up a user for each user of devs and signs each of their
-// devices in: the first device keeps the sign-up's session, the others
-// sign in with the password.
-func (b *bench) signIn(ctx context.Context, c *syncClient, devs []*device) (time.Duration, error) {
-	start := time.Now()
-	name := func(d *device) string { return fmt.Sprintf("bench-u%03d", d.user) }
-	var first, rest []*device
+// splitFirst returns each user's first device in devs, in order, and
+// the others.
+func splitFirst(devs []*device) (first, rest []*device) {
 	seen := map[int]bool{}
 	for _, d := range devs {
 		if seen[d.user] {
@@ -156,6 +152,16 @@ func (b *bench) signIn(ctx context.Context, c *syncClient, devs []*device) (time
 			first = append(first, d)
 		}
 	}
+	return first, rest
+}
+
+// signIn signs up a user for each user of devs and signs each of their
+// devices in: the first device keeps the sign-up's session, the others
+// sign in with the password.
+func (b *bench) signIn(ctx context.Context, c *syncClient, devs []*device) (time.Duration, error) {
+	start := time.Now()
+	name := func(d *device) string { return fmt.Sprintf("bench-u%03d", d.user) }
+	first, rest := splitFirst(devs)
 	b.step("sync: signing up %d users", len(first))
 	if err := eachLimited(ctx, first, signInWorkers, func(d *device) (err error) {
 		d.cookie, err = c.account(ctx, "/api/users", name(d), syncPassword)

@@ -248,14 +248,7 @@ func verifyMargin(ctx context.Context, c *syncClient, devs []*device) (verdictCo
 	for _, m := range want {
 		v.acked += len(m)
 	}
-	var first []*device
-	seen := map[int]bool{}
-	for _, d := range devs {
-		if !seen[d.user] {
-			seen[d.user] = true
-			first = append(first, d)
-		}
-	}
+	first, _ := splitFirst(devs)
 	var mu sync.Mutex
 	err := eachLimited(ctx, first, 4, func(d *device) error {
 		got, err := verifyUser(ctx, c, d, want[d.user])

@@ -252,7 +252,11 @@ func TestReaderInBrowser(t *testing.T) {
 	b.do(t, chromedp.Click(chromedp.CSS("#settings-button")))
 	b.waitFor(t, `!!document.getElementById("settings")`)
 	b.screenshot(t, "settings-desktop-dark")
-	// Every choice shows its whole label on one line.
+	// Every choice shows its whole label on one line (and there are
+	// choices, or the check below passes on nothing).
+	if n := eval[int](t, b, `document.querySelectorAll("#settings .choice").length`); n == 0 {
+		t.Error("the settings show no .choice buttons")
+	}
 	if bad := eval[[]string](t, b, `[...document.querySelectorAll("#settings .choice")]
 		.filter((c) => {
 			const r = document.createRange();

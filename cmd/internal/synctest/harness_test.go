@@ -112,7 +112,8 @@ func newHarnessOn(t tb, dir, dsn string) *harness {
 	return h
 }
 
-// open opens the store on the harness's file and a server over it.
+// open opens the store on the harness's file (or database) and a server
+// over it.
 func (h *harness) open() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

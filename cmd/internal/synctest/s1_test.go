@@ -126,9 +126,7 @@ func show(r msync.Record) string {
 }
 
 func TestS1ModelBased(t *testing.T) {
-	if !checksGiven() {
-		flag.Set("rapid.checks", fmt.Sprint(s1Checks))
-	}
+	defaultChecks(t, s1Checks)
 	dir := memoryDir(t)
 	rapid.Check(t, func(rt *rapid.T) {
 		caseDir, err := os.MkdirTemp(dir, "case")
@@ -143,10 +141,7 @@ func TestS1ModelBased(t *testing.T) {
 // TestS1ModelBasedPostgres is S1 against PostgreSQL (D6's backend matrix):
 // the same model, faults and checks, a new database per case.
 func TestS1ModelBasedPostgres(t *testing.T) {
-	if !checksGiven() {
-		flag.Set("rapid.checks", fmt.Sprint(s1ChecksPostgres))
-		defer flag.Set("rapid.checks", fmt.Sprint(s1Checks))
-	}
+	defaultChecks(t, s1ChecksPostgres)
 	pgtest.DSN(t) // skips, or fails under CI=true, without PostgreSQL
 	dir := t.TempDir()
 	rapid.Check(t, func(rt *rapid.T) {
@@ -166,6 +161,18 @@ func memoryDir(t *testing.T) string {
 		}
 	}
 	return t.TempDir()
+}
+
+// defaultChecks has rapid run n cases in the test, unless the command
+// line or the environment says how many; the flag is put back when the
+// test ends, so no other test inherits n.
+func defaultChecks(t *testing.T, n int) {
+	if checksGiven() {
+		return
+	}
+	old := flag.Lookup("rapid.checks").Value.String()
+	flag.Set("rapid.checks", fmt.Sprint(n))
+	t.Cleanup(func() { flag.Set("rapid.checks", old) })
 }
 
 // checksGiven reports whether the command line or the environment set
