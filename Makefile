@@ -29,8 +29,8 @@ wasm: web/app.wasm.br
 web/app.wasm: $(GO_SOURCES)
 	$(WASMENV) $(GO) build $(FLAGS) -o web/app.wasm ./cmd/margin
 
-web/app.wasm.br: web/app.wasm web/margin.css
-	$(GO) run ./cmd/internal/precompress web/app.wasm web/margin.css
+web/app.wasm.br: web/app.wasm
+	$(GO) run ./cmd/internal/precompress web/app.wasm
 
 bin/margin: web/app.wasm.br $(GO_SOURCES) $(SERVED)
 	$(GO) build $(FLAGS) -o bin/margin ./cmd/margin

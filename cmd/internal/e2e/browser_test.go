@@ -176,6 +176,14 @@ func TestReaderInBrowser(t *testing.T) {
 	// the loader. (?wasm=false keeps go-app from starting the app.)
 	b.do(t, chromedp.Navigate(p.URL+"/a/"+id+"?wasm=false"))
 	b.waitFor(t, `document.readyState === "complete"`)
+	// The stylesheet comes inline in the page; a Content-Security-Policy
+	// that did not name it would leave the <style> without rules.
+	if rules := eval[int](t, b, `(() => {
+		const s = document.querySelector("head > style");
+		return s && s.sheet ? s.sheet.cssRules.length : -1;
+	})()`); rules < 100 {
+		t.Errorf("the page's inline stylesheet has %d rules: blocked, or missing", rules)
+	}
 	hit := eval[string](t, b, `(() => {
 		const h = document.querySelector("h1.article-title");
 		const r = h.getBoundingClientRect();

@@ -9,13 +9,13 @@ import (
 	"margin/cmd/internal/static"
 )
 
-// Files under /web/ that every page links or precaches.
+// Files under /web/ that every page links or precaches. The stylesheet is
+// not among them: pages carry it inline (see style.go).
 const (
-	stylesheet = "/web/margin.css"
-	iconSVG    = "/web/icons/icon.svg"
-	icon192    = "/web/icons/icon-192.png"
-	icon512    = "/web/icons/icon-512.png"
-	iconMask   = "/web/icons/maskable-512.png"
+	iconSVG  = "/web/icons/icon.svg"
+	icon192  = "/web/icons/icon-192.png"
+	icon512  = "/web/icons/icon-512.png"
+	iconMask = "/web/icons/maskable-512.png"
 )
 
 // newAppHandler configures go-app's handler, which writes the pages, the
@@ -38,7 +38,6 @@ func (s *Server) newAppHandler() *app.Handler {
 		},
 		Image:     icon512,
 		Resources: s.static,
-		Styles:    []string{stylesheet},
 		// app.js asks for app.wasm only once the page is parsed; the
 		// preload starts the download with the page's first bytes.
 		RawHeaders:              []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin="anonymous">`},

@@ -56,5 +56,5 @@ func (s *Server) routes() (http.Handler, error) {
 		respond.Error(w, r, respond.Problem{Status: http.StatusForbidden, Code: "cross_origin",
 			Message: "The request came from another site, so it was refused."}, nil)
 	}))
-	return s.idle.wrap(securityHeaders(csrf.Handler(mux))), nil
+	return s.idle.wrap(securityHeaders(contentSecurityPolicy(s.style.hash), csrf.Handler(mux))), nil
 }

@@ -118,6 +118,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	static  *static.Handler
+	style   inlineStyle // the stylesheet every page carries
 	app     *app.Handler
 	idle    idleRelease // hands memory back after bursts of requests
 	handler http.Handler
@@ -141,13 +142,17 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	style, err := loadStyle(cfg.Web)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	cfg.Limits = cfg.Limits.withDefaults()
 	cfg.Timeouts = cfg.Timeouts.withDefaults()
 	if cfg.Hasher == nil {
 		cfg.Hasher = account.NewHasher(account.DefaultParams, 0)
 	}
 	s := &Server{
-		cfg: cfg, log: cfg.Log, static: st,
+		cfg: cfg, log: cfg.Log, static: st, style: style,
 		accountLimits: account.NewLimiter(cfg.Limits.SignInPerAccount, cfg.Limits.SignInWindow, limiterKeys),
 		addressLimits: account.NewLimiter(cfg.Limits.SignInPerAddress, cfg.Limits.SignInWindow, limiterKeys),
 		hub:           newHub(cfg.Limits.StreamsPerUser, cfg.Limits.Streams),

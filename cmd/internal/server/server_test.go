@@ -271,7 +271,7 @@ func TestNotFound(t *testing.T) {
 			if !bytes.Contains(body, []byte(tc.want)) {
 				t.Errorf("body lacks %q", tc.want)
 			}
-			if !bytes.Contains(body, []byte(`<link rel="stylesheet"`)) && !bytes.Contains(body, []byte(`rel="stylesheet"`)) {
+			if !bytes.Contains(body, []byte("<style>body{}</style></head>")) {
 				t.Error("404 page is not a styled page")
 			}
 		})

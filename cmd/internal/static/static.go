@@ -256,6 +256,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, rs)
 }
 
+// Accepts reports whether an Accept-Encoding header takes the encoding
+// name ("gzip", "br"), honouring q=0 and *.
+func Accepts(header, name string) bool {
+	return acceptedEncodings(header)[name]
+}
+
 // acceptedEncodings reads an Accept-Encoding header, honouring q=0.
 func acceptedEncodings(header string) map[string]bool {
 	out := map[string]bool{}
