@@ -112,6 +112,7 @@ func (r *Reader) highlightRange(ctx app.Context, start, end int, color annotatio
 	browser.ClearSelection()
 	r.ann.selOn = false
 	r.drawBlocks(r.blocksOf(touched...))
+	browser.Mark("margin-highlight-drawn")
 	browser.MarkAfterPaint("margin-highlight-painted")
 	r.save(ctx, a, gone...)
 	if note {
