@@ -126,7 +126,7 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatalf("open store: %v", err)
 	}
-	s, err := server.New(server.Config{Articles: lib, Web: fstest.MapFS{"app.wasm": {Data: []byte("wasm")}}, Store: st, Hasher: cheap,
+	s, err := server.New(server.Config{Articles: lib, Web: fstest.MapFS{"app.wasm": {Data: []byte("wasm")}, "margin.css": {Data: []byte("body{}")}}, Store: st, Hasher: cheap,
 		Log: slog.New(slog.NewTextHandler(h.log, nil))})
 	if err != nil {
 		h.t.Fatalf("new server: %v", err)
