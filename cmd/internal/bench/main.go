@@ -64,8 +64,8 @@ type bench struct {
 
 // Runs per measured figure; each run is a fresh browser profile. A cold
 // first paint on a 2-core machine spreads over about 70–200 ms from run
-// to run, the floor's as much as Margin's: with 7 runs one build's first
-// paint ratio came out at 1.35, with 21 runs at 1.14 and 1.19.
+// to run, the floor's as much as Margin's, so the median of 7 runs moves
+// by tens of milliseconds between two runs of one build; 21 narrow that.
 const (
 	loadRuns      = 21
 	throttledRuns = 5
