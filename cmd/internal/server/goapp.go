@@ -38,9 +38,12 @@ func (s *Server) newAppHandler() *app.Handler {
 		},
 		Image:     icon512,
 		Resources: s.static,
-		// app.js asks for app.wasm only once the page is parsed; the
-		// preload starts the download with the page's first bytes.
-		RawHeaders:              []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin="anonymous">`},
+		// No <link rel="preload"> for app.wasm: its download and brotli
+		// decoding then ran beside the first paint on a 2-core machine.
+		// Without it, four alternating runs of the load benchmark put the
+		// first paint at 1.00–1.14× the floor's (1.24–1.37× with it), and
+		// the mount at 0.87–0.92× (0.83–0.85×). app.js asks for app.wasm
+		// once the first frame is drawn (see appjs.go).
 		WasmContentLengthHeader: static.WasmLengthHeader,
 		ServiceWorkerTemplate:   workerTemplate,
 	}
