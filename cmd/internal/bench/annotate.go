@@ -137,6 +137,13 @@ func (b *bench) annotate(ctx context.Context) error {
 		}
 		presses = append(presses, p)
 	}
+	// The browser records a key's timing once the frame after it is
+	// presented; let the last press's frame come and go before the trace
+	// ends.
+	if _, err := eval[bool](t, `new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => ok(true), 250))))`, annotateWait); err != nil {
+		stopTrace()
+		return err
+	}
 	evs, err := stopTrace()
 	if err != nil {
 		return err
