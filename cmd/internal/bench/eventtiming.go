@@ -35,9 +35,9 @@ func traceEvents(t *tab) (stop func() ([]eventTiming, error), err error) {
 	)
 	data := chromedp.Events(t.ctx, tracing.DataCollected)
 	complete := chromedp.Events(t.ctx, tracing.TracingComplete)
-	collected := make(chan struct{})
+	// The reader runs until the tab closes: the subscription does not
+	// end with the trace.
 	go func() {
-		defer close(collected)
 		for d, err := range data {
 			if err != nil {
 				return
@@ -82,8 +82,8 @@ func traceEvents(t *tab) (stop func() ([]eventTiming, error), err error) {
 		case <-time.After(time.Minute):
 			return nil, errors.New("the trace did not complete within a minute")
 		}
-		// TracingComplete comes after the last DataCollected; give the
-		// reader a moment to take it.
+		// TracingComplete comes after the last DataCollected, but to
+		// another subscription; give the reader a moment to take it.
 		time.Sleep(100 * time.Millisecond)
 		mu.Lock()
 		defer mu.Unlock()
