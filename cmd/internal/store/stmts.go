@@ -58,7 +58,9 @@ func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if st := t.c.m[q]; st != nil {
 		return t.tx.StmtContext(ctx, st)
 	}
-	t.c.misses = append(t.c.misses, q)
+	if len(t.c.m) < maxStmts { // a full cache prepares nothing more
+		t.c.misses = append(t.c.misses, q)
+	}
 	return nil
 }
 
