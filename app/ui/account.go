@@ -416,7 +416,7 @@ func (a *Account) submitPassword(ctx app.Context, e app.Event) {
 
 func (a *Account) signOut(erase bool) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		x := action{form: "signout", busy: "signout"}
+		x := action{form: "signout"}
 		if erase {
 			x.busy = "erase"
 		}

@@ -142,7 +142,7 @@ func (b *topBar) Render() app.UI {
 			),
 		),
 		app.If(b.open, b.renderSettings),
-		app.If(len(b.lost) > 0, func() app.UI { return renderLost(b.lost, b.restore) }),
+		renderLost(b.lost, b.restore),
 	)
 }
 

@@ -66,12 +66,11 @@ func NewDevice(api *client.Client, open func(user string) *local.Store, logf fun
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	d := &Device{
+	return &Device{
 		api: api, open: open, logf: logf,
 		subs:     map[int]func(SyncStatus){},
 		lostSubs: map[int]func([]local.Rejection){},
 	}
-	return d
 }
 
 // lock locks d.mu once the last user is known.
