@@ -22,7 +22,8 @@ import (
 //     build, so pages carry no ETag and their validators are ignored;
 //   - unknown addresses and unknown articles get status 404 (the page is
 //     Margin's own not-found page);
-//   - the <head>'s attributes are re-escaped and made absolute (see fixHead);
+//   - the <head>'s attributes are re-escaped and made absolute, and it ends
+//     with the inline stylesheet (see fixHead);
 //   - <html> carries the reader's display preferences from their cookie, so
 //     the page paints in the right theme without waiting for a script.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
@@ -53,11 +54,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	if _, ok := ui.ArticleID(r.URL.Path); ok && status == http.StatusOK {
 		ogType = "article"
 	}
-	body := fixHead(rec.body.Bytes(), s.origin(r), ogType)
+	body := fixHead(rec.body.Bytes(), s.origin(r), ogType, s.style.element)
 	if c, err := r.Cookie(ui.PrefsCookie); err == nil {
 		body = withRootAttributes(body, ui.RootAttributes(c.Value))
 	}
-	body = s.style.into(body)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
@@ -120,9 +120,11 @@ var ogTypeTag = regexp.MustCompile(`<meta[^>]*property="og:type"[^>]*>`)
 
 // fixHead rewrites the attributes in the document's <head> with HTML
 // escaping instead of Go quoting, so titles and descriptions holding ", <,
-// & or \ still make valid meta tags, and makes the host-less URLs go-app
-// writes for link previews ("https:///a/x") absolute on origin.
-func fixHead(doc []byte, origin, ogType string) []byte {
+// & or \ still make valid meta tags, makes the host-less URLs go-app
+// writes for link previews ("https:///a/x") absolute on origin, and puts
+// style at the end of the head: the document is rebuilt here anyway, so
+// the style costs no second copy of it.
+func fixHead(doc []byte, origin, ogType string, style []byte) []byte {
 	start := bytes.Index(doc, []byte("<head>"))
 	end := bytes.Index(doc, []byte("</head>"))
 	if start < 0 || end < start {
@@ -149,9 +151,10 @@ func fixHead(doc []byte, origin, ogType string) []byte {
 	// go-app's stylesheet only styles its loader, which margin.css styles
 	// alone: one stylesheet fewer to wait for before the first paint.
 	head = goappCSS.ReplaceAll(head, nil)
-	out := make([]byte, 0, len(doc)+len(head)-(end-start))
+	out := make([]byte, 0, len(doc)+len(head)-(end-start)+len(style))
 	out = append(out, doc[:start]...)
 	out = append(out, head...)
+	out = append(out, style...)
 	return append(out, doc[end:]...)
 }
 

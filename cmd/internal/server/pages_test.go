@@ -36,7 +36,7 @@ func TestFixHead(t *testing.T) {
 		{"unterminated head", `<head><meta content="\"">`, `<head><meta content="\"">`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := string(fixHead([]byte(tc.in), "http://h:1", "article")); got != tc.want {
+			if got := string(fixHead([]byte(tc.in), "http://h:1", "article", nil)); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 )
 
 // Every page carries the stylesheet in its <head> rather than linking it.
@@ -21,7 +22,8 @@ import (
 // stylesheetFile is the stylesheet in the web folder.
 const stylesheetFile = "margin.css"
 
-// inlineStyle is the stylesheet as a <style> element, and the hash the
+// inlineStyle is the stylesheet as a <style> element, which fixHead puts
+// at the end of each page's <head>, and the hash the
 // Content-Security-Policy names it by, so that this one inline style is
 // allowed and no other.
 type inlineStyle struct {
@@ -49,21 +51,8 @@ func loadStyle(web fs.FS) (inlineStyle, error) {
 	return inlineStyle{element: el, hash: "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"}, nil
 }
 
-// into puts the style at the end of the document's <head>; a document
-// without one is returned as it is.
-func (st inlineStyle) into(doc []byte) []byte {
-	end := bytes.Index(doc, []byte("</head>"))
-	if end < 0 {
-		return doc
-	}
-	out := make([]byte, 0, len(doc)+len(st.element))
-	out = append(out, doc[:end]...)
-	out = append(out, st.element...)
-	return append(out, doc[end:]...)
-}
-
 // minifyCSS drops comments and the white space a stylesheet does not need:
-// runs become one space, and a space next to { } ; , or after : goes.
+// runs become one space, and a space next to { } ; , > or after : goes.
 // Strings are copied as they are. A space before : stays (".a :hover" is
 // not ".a:hover"), and so do spaces around + and - (calc needs them) and
 // before ( ("and (" is not the function "and(").
@@ -102,8 +91,8 @@ func minifyCSS(src []byte) []byte {
 	return out
 }
 
-func dropsSpaceAfter(c byte) bool  { return bytes.IndexByte([]byte("{};,:>"), c) >= 0 }
-func dropsSpaceBefore(c byte) bool { return bytes.IndexByte([]byte("{};,>"), c) >= 0 }
+func dropsSpaceAfter(c byte) bool  { return strings.IndexByte("{};,:>", c) >= 0 }
+func dropsSpaceBefore(c byte) bool { return strings.IndexByte("{};,>", c) >= 0 }
 
 // stringEnd returns the index just past the string starting at src[i],
 // honouring backslash escapes; an unterminated string runs to the end.
