@@ -134,6 +134,9 @@ func (b *bench) coldLoad(ctx context.Context, url string, timeout time.Duration,
 	if lt.mounted, err = t.entryTime("margin-mounted", "mark", 0, timeout); err != nil {
 		return lt, err
 	}
+	if mounted != nil {
+		mounted()
+	}
 	phases, err := eval[[]float64](t, phasesJS, timeout)
 	if err != nil {
 		return lt, err
@@ -147,8 +150,5 @@ func (b *bench) coldLoad(ctx context.Context, url string, timeout time.Duration,
 		return lt, errors.New("no margin-main mark")
 	}
 	lt.wasmEnd, lt.mainStart = phases[0], phases[1]
-	if mounted != nil {
-		mounted()
-	}
 	return lt, nil
 }

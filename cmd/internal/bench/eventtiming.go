@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
 )
@@ -28,53 +28,35 @@ type eventTiming struct {
 // traceEvents records the Event Timing records of the page in t until stop
 // is called. Only the timeline category is traced, which is light.
 func traceEvents(t *tab) (stop func() ([]eventTiming, error), err error) {
-	var (
-		mu  sync.Mutex
-		out []eventTiming
-		bad error
-	)
-	data := chromedp.Events(t.ctx, tracing.DataCollected)
-	complete := chromedp.Events(t.ctx, tracing.TracingComplete)
-	// The reader runs until the tab closes: the subscription does not
-	// end with the trace.
-	go func() {
-		for d, err := range data {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			for _, raw := range d.Value {
-				e, ok, err := readEventTiming(raw)
-				if err != nil && bad == nil {
-					bad = err
-				}
-				if ok {
-					out = append(out, e)
-				}
-			}
-			mu.Unlock()
-		}
-	}()
+	// Listen, not Events: it calls back in the order the browser sent the
+	// events, so every DataCollected is in raws once TracingComplete has
+	// come, and all of them came on Listen's one goroutine before done
+	// closed.
+	lctx, cancel := context.WithCancel(t.ctx)
+	var raws []jsonv2.Value
 	done := make(chan struct{})
-	go func() {
-		for range complete {
-			close(done)
-			return
+	if err := chromedp.Listen(lctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *tracing.EventDataCollected:
+			raws = append(raws, ev.Value...)
+		case *tracing.EventTracingComplete:
+			select {
+			case <-done:
+			default:
+				close(done)
+			}
 		}
-	}()
-	_, err = chromedp.Run(t.ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline"}}})
-		return chromedp.Void{}, err
-	})
-	if err != nil {
+	}); err != nil {
+		cancel()
+		return nil, fmt.Errorf("listen for the trace: %w", err)
+	}
+	if _, err := chromedp.Call(t.ctx, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline"}}}); err != nil {
+		cancel()
 		return nil, fmt.Errorf("start tracing: %w", err)
 	}
 	return func() ([]eventTiming, error) {
-		_, err := chromedp.Run(t.ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := cdp.Call(ctx, tg, tracing.End, cdp.Empty{})
-			return chromedp.Void{}, err
-		})
-		if err != nil {
+		defer cancel()
+		if _, err := chromedp.Call(t.ctx, tracing.End, cdp.Empty{}); err != nil {
 			return nil, fmt.Errorf("end tracing: %w", err)
 		}
 		select {
@@ -82,22 +64,26 @@ func traceEvents(t *tab) (stop func() ([]eventTiming, error), err error) {
 		case <-time.After(time.Minute):
 			return nil, errors.New("the trace did not complete within a minute")
 		}
-		// TracingComplete comes after the last DataCollected, but to
-		// another subscription; give the reader a moment to take it.
-		time.Sleep(100 * time.Millisecond)
-		mu.Lock()
-		defer mu.Unlock()
+		var (
+			out []eventTiming
+			bad error
+		)
+		for _, raw := range raws {
+			e, ok, err := readEventTiming(raw)
+			if err != nil && bad == nil {
+				bad = err
+			}
+			if ok {
+				out = append(out, e)
+			}
+		}
 		return out, bad
 	}, nil
 }
 
 // readEventTiming picks the opening half of an EventTiming trace event
 // out of one raw trace record.
-func readEventTiming(raw any) (eventTiming, bool, error) {
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return eventTiming{}, false, fmt.Errorf("trace record: %w", err)
-	}
+func readEventTiming(b []byte) (eventTiming, bool, error) {
 	var rec struct {
 		Name string `json:"name"`
 		Ph   string `json:"ph"`
@@ -126,10 +112,12 @@ func readEventTiming(raw any) (eventTiming, bool, error) {
 // presentedAfter returns when the first frame that can show a change made
 // at drawn was presented: the frame after the first key event, at or after
 // key, whose handlers were still running when the change was made. Within
-// is how long after key such an event may come.
+// is how long after key such an event may come. A later key event's record
+// does not count: when no frame follows it, its end is only the end of its
+// own handlers, which can come before the frame that shows the change.
 func presentedAfter(evs []eventTiming, key, drawn, within float64) (float64, bool) {
-	best, found := 0.0, false
-	for _, e := range evs {
+	var first *eventTiming
+	for i, e := range evs {
 		switch e.Type {
 		case "keydown", "keypress", "keyup":
 		default:
@@ -138,9 +126,12 @@ func presentedAfter(evs []eventTiming, key, drawn, within float64) (float64, boo
 		if e.Stamp < key-0.5 || e.Stamp > key+within || e.ProcessingEnd < drawn {
 			continue
 		}
-		if !found || e.Presented < best {
-			best, found = e.Presented, true
+		if first == nil || e.Stamp < first.Stamp {
+			first = &evs[i]
 		}
 	}
-	return best, found
+	if first == nil {
+		return 0, false
+	}
+	return first.Presented, true
 }

@@ -1,20 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"strings"
 	"testing"
 )
 
 func TestReadEventTiming(t *testing.T) {
-	record := func(s string) any {
-		var v any
-		if err := json.Unmarshal([]byte(s), &v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	record := func(s string) []byte { return []byte(s) }
 	e, ok, err := readEventTiming(record(`{"name":"EventTiming","ph":"b","ts":1,"args":{"data":{"type":"keypress","timeStamp":641.155,"duration":12.059,"processingEnd":642.772,"processingStart":642.674}}}`))
 	if err != nil || !ok {
 		t.Fatalf("ok %v, err %v", ok, err)
@@ -54,5 +47,19 @@ func TestPresentedAfter(t *testing.T) {
 	}
 	if _, ok := presentedAfter(nil, 200, 201, 100); ok {
 		t.Error("found a frame in no records")
+	}
+}
+
+// A key event after the one that drew the change, followed by no frame,
+// ends with its own handlers, before the change's frame: it is not the
+// frame (taken from a trace of Chromium).
+func TestPresentedAfterSkipsLaterKeyWithoutFrame(t *testing.T) {
+	evs := []eventTiming{
+		{Type: "keydown", Stamp: 250.485, ProcessingEnd: 271.092, Presented: 281.693},
+		{Type: "keypress", Stamp: 275.497, ProcessingEnd: 275.882, Presented: 275.897},
+		{Type: "keyup", Stamp: 278.63, ProcessingEnd: 281.985, Presented: 282.006},
+	}
+	if got, ok := presentedAfter(evs, 250.4, 270.9, 100); !ok || got != 281.693 {
+		t.Errorf("presentedAfter = %v, %v; want 281.693 (the keydown's frame)", got, ok)
 	}
 }
