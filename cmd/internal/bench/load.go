@@ -59,23 +59,31 @@ func (b *bench) load(ctx context.Context) error {
 			*into = append(*into, lt)
 		}
 	}
-	fcpM, fcpF := summarize(pick(mt, fcpOf)), summarize(pick(ft, fcpOf))
-	mntM, mntF := summarize(pick(mt, mountOf)), summarize(pick(ft, mountOf))
+	// Each moment is summarized for both sides and shown side by side.
+	both := func(of func(loadTimes) float64) (stats, stats) {
+		return summarize(pick(mt, of)), summarize(pick(ft, of))
+	}
+	row := func(name string, m, f stats) []string {
+		return []string{name, ms(m.median), m.spread(), ms(f.median), f.spread(), ratio(m.median, f.median)}
+	}
+	header := []string{"", "Margin median", "min–max", "floor median", "min–max", "Margin/floor"}
+	fcpM, fcpF := both(fcpOf)
+	mntM, mntF := both(mountOf)
 	b.rep.printf("  Margin: %s (the sample article, prerendered); floor: /. Times from navigation start.\n", reader)
 	b.rep.table("l", [][]string{
-		{"", "Margin median", "min–max", "floor median", "min–max", "Margin/floor"},
-		{"first contentful paint", ms(fcpM.median), fcpM.spread(), ms(fcpF.median), fcpF.spread(), ratio(fcpM.median, fcpF.median)},
-		{"app mounted (margin-mounted)", ms(mntM.median), mntM.spread(), ms(mntF.median), mntF.spread(), ratio(mntM.median, mntF.median)},
+		header,
+		row("first contentful paint", fcpM, fcpF),
+		row("app mounted (margin-mounted)", mntM, mntF),
 	})
-	wM, wF := summarize(pick(mt, wasmOf)), summarize(pick(ft, wasmOf))
-	sM, sF := summarize(pick(mt, mainOf)), summarize(pick(ft, mainOf))
-	dM, dF := summarize(pick(mt, mountAfterMain)), summarize(pick(ft, mountAfterMain))
+	wM, wF := both(wasmOf)
+	sM, sF := both(mainOf)
+	dM, dF := both(mountAfterMain)
 	b.rep.printf("  where the time before the mount goes (extra figures, medians):\n")
 	b.rep.table("l", [][]string{
-		{"", "Margin median", "min–max", "floor median", "min–max", "Margin/floor"},
-		{"app.wasm received (responseEnd)", ms(wM.median), wM.spread(), ms(wF.median), wF.spread(), ratio(wM.median, wF.median)},
-		{"Go main started (margin-main)", ms(sM.median), sM.spread(), ms(sF.median), sF.spread(), ratio(sM.median, sF.median)},
-		{"main → mounted", ms(dM.median), dM.spread(), ms(dF.median), dF.spread(), ratio(dM.median, dF.median)},
+		header,
+		row("app.wasm received (responseEnd)", wM, wF),
+		row("Go main started (margin-main)", sM, sF),
+		row("main → mounted", dM, dF),
 	})
 	b.rep.printf("  every run, ms:  Margin FCP %s | mount %s\n", list(pick(mt, fcpOf)), list(pick(mt, mountOf)))
 	b.rep.printf("                  floor  FCP %s | mount %s\n", list(pick(ft, fcpOf)), list(pick(ft, mountOf)))

@@ -5,7 +5,7 @@
 // the file and of each copy, so the server need not read megabytes of
 // WebAssembly at start-up only to name their versions.
 //
-//	go run ./cmd/internal/precompress web/app.wasm web/margin.css
+//	go run ./cmd/internal/precompress web/app.wasm
 package main
 
 import (
