@@ -19,7 +19,7 @@ type Config struct {
 	// AllowHosts are "host:port" pairs the guard lets through even when
 	// they resolve to a private address or use a port other than 80/443
 	// (margin serve --allow-host, repeatable).
-	AllowHosts []string
+	AllowHosts    []string
 	MaxBytes      int64         // one page or image after decompression (10 MB)
 	Timeout       time.Duration // one whole import, images included (15 s)
 	MaxRedirects  int           // per fetch (5)
@@ -53,15 +53,15 @@ type Kind int
 
 // The kinds of failure.
 const (
-	KindBadURL      Kind = iota + 1 // not an http(s) URL, credentials in it, a refused port
-	KindPrivate                     // the address is on a private network
-	KindStatus                      // the site answered with an error status
-	KindNotHTML                     // the content is not a web page
-	KindTooLarge                    // the page is larger than the limit
-	KindTimeout                     // the site took too long
-	KindRedirects                   // too many redirects
-	KindNoArticle                   // the page has no article text
-	KindNetwork                     // the site could not be reached
+	KindBadURL    Kind = iota + 1 // not an http(s) URL, credentials in it, a refused port
+	KindPrivate                   // the address is on a private network
+	KindStatus                    // the site answered with an error status
+	KindNotHTML                   // the content is not a web page
+	KindTooLarge                  // the page is larger than the limit
+	KindTimeout                   // the site took too long
+	KindRedirects                 // too many redirects
+	KindNoArticle                 // the page has no article text
+	KindNetwork                   // the site could not be reached
 )
 
 // Error is a failed import: Message is a sentence for the person who
