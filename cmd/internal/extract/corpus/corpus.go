@@ -99,8 +99,8 @@ func Fold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Total sums scores over a corpus.
 type Total struct {
-	Pages, Passed                 int
-	Titles, TitlesOK              int
+	Pages, Passed                int
+	Titles, TitlesOK             int
 	Must, Kept, MustNot, LeftOut int
 }
 
