@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/net/html/charset"
@@ -121,15 +122,24 @@ func (e *Extractor) extract(ctx context.Context, page []byte, u *url.URL) (*Resu
 }
 
 // parseURL reads an address given by a person, which must be an absolute
-// http(s) URL; the guard checks the rest.
+// http(s) URL with a host and without user name or password; for a page
+// to fetch, the guard checks the rest.
 func parseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" && u.Opaque == "" {
-		if err == nil {
-			err = errors.New("not an absolute URL")
-		}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err == nil && (!u.IsAbs() || (u.Scheme == "http" || u.Scheme == "https") && (u.Host == "" || u.Opaque != "")) {
+		err = errors.New("not an absolute http(s) URL")
+	}
+	if err != nil {
 		return nil, &Error{Kind: KindBadURL, Message: "That is not a web address Margin can fetch.",
 			Err: fmt.Errorf("import %.200q: %w", raw, err)}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, &Error{Kind: KindBadURL, Message: "Margin fetches only http and https addresses.",
+			Err: fmt.Errorf("import %.200q: scheme %q", raw, u.Scheme)}
+	}
+	if u.User != nil {
+		return nil, &Error{Kind: KindBadURL, Message: "Addresses with a user name or password are not fetched.",
+			Err: fmt.Errorf("import %s: credentials in the URL", u.Redacted())}
 	}
 	return u, nil
 }
