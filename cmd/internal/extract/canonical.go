@@ -118,12 +118,23 @@ func pageCanonical(page *url.URL, declared string) string {
 	return d.String()
 }
 
-// sameSite reports whether hosts a and b are one site: equal, or one a
-// subdomain of the other (www., m., amp. variants of a page).
+// sameSite reports whether hosts a and b are one site: equal once a
+// leading www., m., mobile. or amp. is set aside, or one a subdomain of
+// the other.
 func sameSite(a, b string) bool {
+	a, b = siteHost(a), siteHost(b)
 	if len(a) > len(b) {
 		a, b = b, a
 	}
 	// A bare top-level name ("com") is no site.
 	return a == b || strings.Contains(a, ".") && strings.HasSuffix(b, "."+a)
+}
+
+func siteHost(h string) string {
+	for _, p := range []string{"www.", "m.", "mobile.", "amp."} {
+		if rest, ok := strings.CutPrefix(h, p); ok && strings.Contains(rest, ".") {
+			return rest
+		}
+	}
+	return h
 }

@@ -17,7 +17,7 @@ var footnoteWords = wordSet("footnotes", "endnotes", "footnote", "notes", "refer
 type footnotes struct {
 	html string          // the container's HTML
 	text string          // its text, folded
-	ids  map[string]bool // the ids of elements inside, which links point at
+	ids  []string // the ids of elements inside, which links point at
 }
 
 // findFootnotes returns the notes of doc: the first element named as
@@ -38,10 +38,10 @@ func findFootnotes(doc *html.Node) *footnotes {
 	if found == nil {
 		return nil
 	}
-	f := &footnotes{ids: map[string]bool{}, text: fold(textOf(found))}
+	f := &footnotes{text: fold(textOf(found))}
 	visit(found, func(n *html.Node) bool {
 		if id := attrOf(n, "id"); n.Type == html.ElementNode && id != "" {
-			f.ids[id] = true
+			f.ids = append(f.ids, id)
 		}
 		return true
 	})
@@ -62,7 +62,7 @@ func (f *footnotes) appendTo(content string, contentText string) string {
 	if f == nil || strings.Contains(contentText, f.text[:min(len(f.text), 200)]) {
 		return content
 	}
-	for id := range f.ids {
+	for _, id := range f.ids {
 		if strings.Contains(content, `#`+id+`"`) {
 			return content + f.html
 		}
