@@ -1,11 +1,6 @@
 package server
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,8 +11,8 @@ import (
 	"margin/app/library"
 	msync "margin/app/sync"
 	"margin/cmd/internal/extract"
+	"margin/cmd/internal/keep"
 	"margin/cmd/internal/respond"
-	"margin/cmd/internal/store"
 )
 
 // maxImportHTML is the largest page a browser may send to import (the
@@ -104,7 +99,9 @@ func (s *Server) importArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	req.URL = strings.TrimSpace(req.URL)
 	switch {
-	case req.URL == "" && req.HTML == nil:
+	case req.URL == "":
+		// Posted HTML needs its address too: its links and images are
+		// relative to it, and it is what a second import is known by.
 		respond.Error(w, r, respond.Problem{Status: http.StatusBadRequest, Code: "bad_request",
 			Message: "Give the address of the page to import."}, nil)
 		return
@@ -135,99 +132,19 @@ func (s *Server) importArticle(w http.ResponseWriter, r *http.Request) {
 		s.importFailed(w, r, req.URL, err)
 		return
 	}
-	sum, existing, err := s.keepImport(ctx, who.UserID, res, req.Fresh)
+	kept, err := keep.Import(ctx, s.cfg.Store, who.UserID, res, req.Fresh)
 	if err != nil {
 		s.importFailed(w, r, req.URL, err)
 		return
 	}
+	if kept.NotifyErr != nil {
+		s.log.Warn("import: notify the reader's devices", "user", who.UserID, "err", kept.NotifyErr)
+	}
 	status := http.StatusCreated
-	if existing {
+	if kept.Existing {
 		status = http.StatusOK
 	}
-	respond.JSON(w, status, importResponse{Article: sum, Existing: existing})
-}
-
-// errArticleTooLarge is an imported article too large to sync.
-var errArticleTooLarge = errors.New("the article's model is larger than one synced field")
-
-// keepImport stores an imported article in the user's library: the
-// article already there when the page is (by its canonical address)
-// unless fresh, or else the images and the article, as a new object.
-func (s *Server) keepImport(ctx context.Context, userID string, res *extract.Result, fresh bool) (library.Summary, bool, error) {
-	if res == nil || res.Article == nil {
-		return library.Summary{}, false, errors.New("the importer returned no article")
-	}
-	if !fresh && res.URL != "" {
-		had, err := s.cfg.Store.ArticleByURL(ctx, userID, res.URL)
-		if err == nil {
-			return had.Summary, true, nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return library.Summary{}, false, err
-		}
-	}
-	a := res.Article
-	if res.URL != "" {
-		a.Meta.URL = res.URL // what a second import of the page is found by
-	}
-	// Images first: an article is never stored pointing at one missing.
-	for _, img := range res.Images {
-		if !mediaTypes[img.Type] {
-			continue
-		}
-		if err := s.cfg.Store.PutMedia(ctx, store.Media{Hash: img.Hash, Type: img.Type, Data: img.Data}); err != nil {
-			return library.Summary{}, false, err
-		}
-	}
-	id := importID(res.URL, fresh)
-	for try := 0; ; try++ {
-		a.ID = id
-		doc, err := json.Marshal(a)
-		if err != nil {
-			return library.Summary{}, false, err
-		}
-		if len(doc) > msync.MaxFieldBytes {
-			return library.Summary{}, false, fmt.Errorf("%w: %d bytes", errArticleTooLarge, len(doc))
-		}
-		own, err := s.cfg.Store.PutArticle(ctx, userID, id, doc, time.Now())
-		if errors.Is(err, store.ErrDeleted) && try == 0 {
-			// The reader deleted an earlier copy; deletions are for
-			// good, so this one is a copy of its own.
-			id = importID(res.URL, true)
-			continue
-		}
-		if err != nil {
-			return library.Summary{}, false, err
-		}
-		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), notifyTimeout)
-		if err := s.cfg.Store.Notify(nctx, userID); err != nil {
-			s.log.Warn("import: notify the reader's devices", "user", userID, "err", err)
-		}
-		cancel()
-		return own.Summary, false, nil
-	}
-}
-
-// importID names an imported article: "u" and 20 hex digits of the hash
-// of its canonical address, so the same page has the same id on every
-// device, with "-" and 6 random hex digits for a fresh copy; "p" and 20
-// random hex digits for a page without an address.
-func importID(canonical string, fresh bool) string {
-	if canonical == "" {
-		return "p" + randomHex(10)
-	}
-	sum := sha256.Sum256([]byte(canonical))
-	id := "u" + hex.EncodeToString(sum[:])[:20]
-	if fresh {
-		id += "-" + randomHex(3)
-	}
-	return id
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	respond.JSON(w, status, importResponse{Article: kept.Summary, Existing: kept.Existing})
 }
 
 // importCodes are the answers' codes for the extractor's kinds of failure.
@@ -259,7 +176,7 @@ func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, url string
 		return
 	}
 	switch {
-	case errors.Is(err, errArticleTooLarge):
+	case errors.Is(err, keep.ErrTooLarge):
 		respond.Error(w, r, respond.Problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
 			Message: "The article is too long for Margin to keep: its text is more than 1 MB."}, err)
 	case errors.Is(err, msync.ErrInvalid):

@@ -11,6 +11,7 @@ import (
 	"margin/app/library"
 	msync "margin/app/sync"
 	"margin/cmd/internal/apitest"
+	"margin/cmd/internal/keep"
 	"margin/cmd/internal/pgtest"
 	"margin/cmd/internal/store"
 )
@@ -76,7 +77,7 @@ func TestImportByURL(t *testing.T) {
 			if !strings.HasPrefix(id, "u") || len(id) != 21 || got.Existing || !strings.HasPrefix(got.Article.Meta.Title, "Harbour Days") || got.Article.Meta.Words == 0 {
 				t.Fatalf("import answer: %+v", got)
 			}
-			if importID(ps.URL+"/story", false) != id {
+			if keep.ID(ps.URL+"/story", false) != id {
 				t.Errorf("id %s is not the hash of the canonical address", id)
 			}
 
@@ -175,11 +176,12 @@ func TestImportBadRequests(t *testing.T) {
 		{"unknown member", `{"url": "http://x.example/", "URL": "y"}`, nil, http.StatusBadRequest, ""},
 		{"missing url", `{}`, nil, http.StatusBadRequest, "bad_request"},
 		{"empty url", `{"url": "  "}`, nil, http.StatusBadRequest, "bad_request"},
+		{"html without url", `{"html": "<p>x</p>"}`, nil, http.StatusBadRequest, "bad_request"},
 		{"url not a string", `{"url": 12}`, nil, http.StatusBadRequest, ""},
 		{"form body", `url=x`, []string{"Content-Type", "application/x-www-form-urlencoded"}, http.StatusUnsupportedMediaType, ""},
 		{"long url", `{"url": "http://x.example/` + strings.Repeat("a", 9000) + `"}`, nil, http.StatusUnprocessableEntity, "bad_url"},
 		{"page over 10 MB", `{"url": "http://x.example/", "html": "` + strings.Repeat("a", maxImportHTML+1) + `"}`, nil, http.StatusRequestEntityTooLarge, "too_large"},
-		{"body over the limit", `{"html": "` + strings.Repeat("a", importBodyLimit) + `"}`, nil, http.StatusRequestEntityTooLarge, ""},
+		{"body over the limit", `{"url": "http://x.example/", "html": "` + strings.Repeat("a", importBodyLimit) + `"}`, nil, http.StatusRequestEntityTooLarge, ""},
 	} {
 		r := must(t)(alice.Do(ctx, http.MethodPost, "/api/import", []byte(tc.body), tc.header...))
 		wantStatus(t, tc.name, r, tc.status, tc.code)

@@ -5,17 +5,10 @@ import (
 	"net/http"
 	"strconv"
 
+	"margin/cmd/internal/keep"
 	"margin/cmd/internal/respond"
 	"margin/cmd/internal/store"
 )
-
-// mediaTypes are the image types the server keeps and serves; anything
-// else an import brings is dropped, so /media/ never answers a script or a
-// page.
-var mediaTypes = map[string]bool{
-	"image/png": true, "image/jpeg": true, "image/gif": true,
-	"image/webp": true, "image/avif": true, "image/svg+xml": true,
-}
 
 // media serves an imported article's image by the hash of its bytes.
 // Anyone may read it: the hash is of the content, unguessable without
@@ -36,7 +29,7 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	if !mediaTypes[m.Type] {
+	if !keep.MediaTypes[m.Type] {
 		respond.Error(w, r, respond.NotFound("image"), errors.New("stored media is not an image: "+m.Type))
 		return
 	}
