@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
-	"database/sql"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
