@@ -15,8 +15,8 @@ var footnoteWords = wordSet("footnotes", "endnotes", "footnote", "notes", "refer
 
 // footnotes is a page's notes, taken before go-readability changes the page.
 type footnotes struct {
-	html string          // the container's HTML
-	text string          // its text, folded
+	html string   // the container's HTML
+	text string   // its text, folded
 	ids  []string // the ids of elements inside, which links point at
 }
 
