@@ -145,7 +145,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	ui.Register(lib, nil)
+	// Pages show the shared library, and a signed-in reader's own
+	// articles to them.
+	ui.Register(server.PageSource(lib), nil)
 	if _, err := fs.Stat(web.FS, "app.wasm"); err != nil {
 		log.Warn("web/app.wasm is missing from this build: pages show, but the app will not start; build with make")
 	}

@@ -32,14 +32,6 @@ var corsPaths = func() map[string]bool {
 	return m
 }()
 
-// principal is who a request acts for, and the key its rate limits
-// count it under.
-type principal struct {
-	UserID   string
-	LimitKey string // "token:" + the token's id for a token
-	TokenID  string // "" for a session
-}
-
 type principalKey struct{}
 
 // tokenPrincipal returns the principal of a request authenticated by an
@@ -101,7 +93,7 @@ func (s *Server) withTokens(mux *http.ServeMux, next http.Handler) http.Handler 
 				Message: `This API token may not do this: it lacks the "` + scope + `" scope. Make a token that has it.`}, nil)
 			return
 		}
-		p := principal{UserID: tok.UserID, LimitKey: "token:" + tok.ID, TokenID: tok.ID}
+		p := principal{UserID: tok.UserID, LimitKey: "token:" + tok.ID}
 		r = r.Clone(context.WithValue(r.Context(), principalKey{}, p))
 		r.Header.Del("Cookie")
 		mux.ServeHTTP(w, r)

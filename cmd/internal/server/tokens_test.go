@@ -431,7 +431,7 @@ func TestTokenPrincipal(t *testing.T) {
 	if err := json.Unmarshal(resp.Body.Bytes(), &got); err != nil {
 		t.Fatalf("%d %s: %v", resp.Code, resp.Body, err)
 	}
-	want := principal{UserID: sessionUser(t, srv, bob), LimitKey: "token:" + tok.Token.ID, TokenID: tok.Token.ID}
+	want := principal{UserID: sessionUser(t, srv, bob), LimitKey: "token:" + tok.Token.ID}
 	if !got.OK || got.principal != want || got.Cookie != "" {
 		t.Fatalf("the route saw %+v, want %+v with no cookie", got, want)
 	}
@@ -446,4 +446,67 @@ func TestTokenPrincipal(t *testing.T) {
 	if resp := do(ada, "/api/import", "Sec-Fetch-Site", "cross-site"); resp.Code != http.StatusTeapot || resp.Header().Get("X-Next") != "false" {
 		t.Errorf("a cookie request was not handed on: %d %v", resp.Code, resp.Header())
 	}
+}
+
+// summaries returns the ids of the articles GET /api/articles lists for c.
+func summaries(t *testing.T, c *apitest.Client) map[string]bool {
+	t.Helper()
+	r := must(t)(c.Do(context.Background(), http.MethodGet, "/api/articles", nil))
+	var list struct{ Articles []struct{ ID string } }
+	if err := json.Unmarshal(r.Body, &list); err != nil || r.Status != http.StatusOK {
+		t.Fatalf("library: %s (%v)", r, err)
+	}
+	ids := map[string]bool{}
+	for _, a := range list.Articles {
+		ids[a.ID] = true
+	}
+	return ids
+}
+
+// The bookmarklet's request: a token with the import scope imports the
+// page it sends into its own user's library, from another site's page,
+// whatever cookie rides along; its imports are counted under the token.
+func TestTokenImports(t *testing.T) {
+	ps := newPageServer(t)
+	srv := importServer(t, openStoreOnly(t), ps, func(c *Config) { c.Limits.ImportsPerUser = 2 })
+	ctx := context.Background()
+	ada, bob := srv.user(t, "ada"), srv.user(t, "bob")
+	tok := newToken(t, bob, "bob's bookmarklet")
+	page := `<!doctype html><html><head><title>Seen by Bob</title></head><body><article><h1>Seen by Bob</h1>
+<p>This page was behind a sign-in, and the bookmarklet sent it as Bob's browser showed it, sentence by sentence.</p>
+<p>A second paragraph makes the article long enough to be one, with words enough for the extractor to keep it.</p>
+<p>And a third, which says nothing new but says it at length, so that there is no doubt this is the article text.</p></article></body></html>`
+	body := map[string]any{"url": ps.URL + "/members/story", "html": page}
+
+	// With ada's cookie beside bob's token, from another site: bob's import.
+	r := must(t)(ada.JSON(ctx, http.MethodPost, "/api/import", body, bearer(tok.Secret)...))
+	if r.Status != http.StatusCreated || r.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("import with a token: %s %v", r, r.Header)
+	}
+	id := importAnswer(t, r).Article.ID
+	if !summaries(t, bob)[id] || summaries(t, ada)[id] {
+		t.Fatalf("the import is not bob's alone: bob %v, ada %v", summaries(t, bob)[id], summaries(t, ada)[id])
+	}
+	if got := importAnswer(t, r); !strings.HasPrefix(got.Article.Meta.Title, "Seen by Bob") {
+		t.Fatalf("imported %+v", got)
+	}
+	// Again: the same article, existing.
+	r = must(t)(apitest.New(srv.URL).JSON(ctx, http.MethodPost, "/api/import", body, bearer(tok.Secret)...))
+	if r.Status != http.StatusOK || !importAnswer(t, r).Existing || importAnswer(t, r).Article.ID != id {
+		t.Fatalf("a second import: %s", r)
+	}
+	// The limit counts the token: its third import waits, bob's session does not.
+	r = must(t)(apitest.New(srv.URL).JSON(ctx, http.MethodPost, "/api/import", body, bearer(tok.Secret)...))
+	wantStatus(t, "the token's third import", r, http.StatusTooManyRequests, "rate_limited")
+	if r.Header.Get("Retry-After") == "" || r.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("429 without Retry-After or CORS: %v", r.Header)
+	}
+	wantStatus(t, "bob's own import", postImport(t, bob, map[string]any{"url": ps.URL + "/story"}), http.StatusCreated, "")
+	// A session import from another site is still refused.
+	wantStatus(t, "a cookie import from elsewhere", must(t)(bob.JSON(ctx, http.MethodPost, "/api/import", body, "Sec-Fetch-Site", "cross-site")),
+		http.StatusForbidden, "cross_origin")
+	// Revoked, the token imports nothing.
+	wantStatus(t, "revoke", must(t)(bob.Do(ctx, http.MethodDelete, "/api/tokens/"+tok.Token.ID, nil)), http.StatusNoContent, "")
+	wantStatus(t, "a revoked token's import", must(t)(apitest.New(srv.URL).JSON(ctx, http.MethodPost, "/api/import",
+		map[string]any{"url": ps.URL + "/other", "html": page}, bearer(tok.Secret)...)), http.StatusUnauthorized, "bad_token")
 }

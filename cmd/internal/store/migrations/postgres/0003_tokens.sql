@@ -1,6 +1,6 @@
 -- Personal API tokens, for the bookmarklet and scripts. Only the SHA-256
 -- of a token's secret is kept, so a copy of the database can use none.
--- The SQLite schema (../sqlite/0002_tokens.sql) is the same but for types.
+-- The SQLite schema (../sqlite/0003_tokens.sql) is the same but for types.
 
 CREATE TABLE api_tokens (
 	id           TEXT PRIMARY KEY,

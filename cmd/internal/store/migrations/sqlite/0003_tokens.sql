@@ -1,6 +1,6 @@
 -- Personal API tokens, for the bookmarklet and scripts. Only the SHA-256
 -- of a token's secret is kept, so a copy of the database can use none.
--- The PostgreSQL schema (../postgres/0002_tokens.sql) is the same but for
+-- The PostgreSQL schema (../postgres/0003_tokens.sql) is the same but for
 -- types.
 
 CREATE TABLE api_tokens (
