@@ -31,6 +31,8 @@ type pageServer struct {
 	// slowStarted is closed when /slow is asked for; slowCancelled when
 	// that request's context ends (the fetcher hung up).
 	slowStarted, slowCancelled chan struct{}
+	// redirectTo is where /redirect sends its asker.
+	redirectTo string
 }
 
 func newPageServer(t *testing.T) *pageServer {
@@ -67,6 +69,9 @@ func newPageServer(t *testing.T) *pageServer {
 			io.WriteString(w, para)
 		}
 		io.WriteString(w, `</article></body></html>`)
+	})
+	mux.HandleFunc("GET /redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, ps.redirectTo, http.StatusFound)
 	})
 	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
 		if !slowOnce.Swap(true) {

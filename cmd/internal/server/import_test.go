@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -149,7 +152,9 @@ func TestImportByURL(t *testing.T) {
 			}
 
 			// The page as the browser saw it (the bookmarklet's way).
-			r = postImport(t, alice, map[string]any{"url": ps.URL + "/other-page", "html": `<html><head><title>Seen</title></head><body><article><p>What the reader saw behind the login, long enough to be an article for anyone.</p><p>And a second paragraph of what the reader saw.</p></article></body></html>`})
+			para := "<p>What the reader saw behind the login: a long account of the town's winter, the storms that closed the road, the school that stayed open, and the neighbours who carried bread up the hill every morning until the snow went.</p>"
+			r = postImport(t, alice, map[string]any{"url": ps.URL + "/other-page",
+				"html": "<html><head><title>Seen</title></head><body><article><h1>Seen</h1>" + strings.Repeat(para, 5) + "</article></body></html>"})
 			if seen := importAnswer(t, r); r.Status != http.StatusCreated || seen.Article.ID == id {
 				t.Fatalf("import of posted HTML: %s", r)
 			}
@@ -273,5 +278,48 @@ func TestImportCancelledClient(t *testing.T) {
 	}
 	if l, _ := srv.Store.OwnArticles(context.Background(), mustUserID(t, srv, "alice")); len(l) != 0 {
 		t.Errorf("a cancelled import left articles: %+v", l)
+	}
+}
+
+// Addresses the guard refuses: other schemes, credentials, private
+// addresses (a loopback server not allowed, directly and by a redirect
+// from the allowed page server). The refused server is never reached.
+func TestImportHostileURLs(t *testing.T) {
+	ps := newPageServer(t)
+	var targetHits atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		targetHits.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body><article><p>secret internal page</p></article></body></html>"))
+	}))
+	t.Cleanup(target.Close)
+	tu, _ := url.Parse(target.URL)
+	ps.redirectTo = target.URL + "/"
+	srv := importServer(t, openStoreOnly(t), ps)
+	alice := srv.user(t, "alice")
+	for _, tc := range []struct{ url, code string }{
+		{"file:///etc/passwd", "bad_url"},
+		{"javascript:alert(1)", "bad_url"},
+		{"gopher://" + tu.Host + "/", "bad_url"},
+		{"ftp://" + tu.Host + "/", "bad_url"},
+		{"not a url at all", "bad_url"},
+		{"http://user:secret@" + tu.Host + "/", "bad_url"},
+		{target.URL + "/", "private_address"},
+		{"http://[::1]:" + tu.Port() + "/", "private_address"},
+		{"http://[::ffff:127.0.0.1]:" + tu.Port() + "/", "private_address"},
+		{"http://localhost:" + tu.Port() + "/", "private_address"},
+		{ps.URL + "/redirect", "private_address"},
+	} {
+		r := postImport(t, alice, map[string]any{"url": tc.url})
+		wantStatus(t, tc.url, r, http.StatusUnprocessableEntity, tc.code)
+		if strings.Contains(string(r.Body), "secret") {
+			t.Errorf("%s: the answer shows the target's page", tc.url)
+		}
+	}
+	if n := targetHits.Load(); n != 0 {
+		t.Errorf("the private server was reached %d times", n)
+	}
+	if l, _ := srv.Store.OwnArticles(context.Background(), mustUserID(t, srv, "alice")); len(l) != 0 {
+		t.Errorf("refused imports left articles: %+v", l)
 	}
 }
