@@ -63,9 +63,11 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzFromW3C$$' -fuzztime=$(FUZZTIME) ./app/annotation
 	$(GO) test -run='^$$' -fuzz='^FuzzHTML$$' -fuzztime=$(FUZZTIME) ./app/note
 	$(GO) test -run='^$$' -fuzz='^FuzzPush$$' -fuzztime=$(FUZZTIME) ./app/sync
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./cmd/internal/extract
 
 ## bench: the performance figures, against references built in the same run
 bench: build
+	cd cmd/internal/bench/readability && npm ci --no-audit --no-fund
 	MARGIN_BIN=$(CURDIR)/bin/margin $(GO) run ./cmd/internal/bench
 
 clean:

@@ -22,6 +22,9 @@ func articleHTML(a *article.Article, blocks []string) string {
 	if lang := a.Meta.Lang; lang != "" {
 		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
 	}
+	if dir := a.Meta.Dir; dir == "ltr" || dir == "rtl" {
+		b.WriteString(` dir="` + dir + `"`)
+	}
 	b.WriteString(`>`)
 	b.WriteString(headHTML(a))
 	b.WriteString(`<div class="article-body">`)

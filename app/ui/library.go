@@ -120,7 +120,13 @@ func (l *Library) load(ctx app.Context) {
 	}
 	l.status = loading
 	fetch := func() ([]library.Summary, error) {
-		c, cancel := context.WithTimeout(ctx, loadTimeout)
+		var base context.Context = ctx
+		if app.IsServer {
+			// The server's own address for the page may name whose
+			// library it is drawn from (library.ScopeParam).
+			base = library.WithScope(ctx, ctx.Page().URL())
+		}
+		c, cancel := context.WithTimeout(base, loadTimeout)
 		defer cancel()
 		return l.src.Summaries(c)
 	}

@@ -124,7 +124,9 @@ func (r *Reader) load(ctx app.Context) {
 		r.loadAnnotations(ctx)
 	}
 	if app.IsServer {
-		a, err := r.fetch(ctx, id)
+		// The server's own address for the page may name whose library
+		// it is drawn from (library.ScopeParam).
+		a, err := r.fetch(library.WithScope(ctx, ctx.Page().URL()), id)
 		r.settle(ctx, path, a, err)
 		return
 	}

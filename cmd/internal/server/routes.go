@@ -32,6 +32,8 @@ func (s *Server) routes() (http.Handler, error) {
 		mux.HandleFunc("POST /api/sync/push", s.signedIn(s.push))
 		mux.HandleFunc("GET /api/sync/pull", s.signedIn(s.pull))
 		mux.HandleFunc("GET /api/sync/events", s.signedIn(s.events))
+		mux.HandleFunc("POST /api/import", s.importArticle)
+		mux.HandleFunc("GET /media/{hash}", s.media)
 	}
 	mux.HandleFunc("/api/", s.apiMissing)
 	mux.Handle("/web/", s.static)

@@ -82,6 +82,7 @@ func (s *db) DeleteUser(ctx context.Context, userID string) error {
 			"DELETE FROM sync_clients WHERE user_id = $1",
 			"DELETE FROM sessions WHERE user_id = $1",
 			"DELETE FROM revisions WHERE user_id = $1",
+			"DELETE FROM article_index WHERE user_id = $1",
 			"DELETE FROM objects WHERE user_id = $1",
 		} {
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {

@@ -47,6 +47,10 @@ func runContract(t *testing.T, open opener) {
 		{"Notify", testNotify},
 		{"Hooks", testHooks},
 		{"BigPages", testBigPages},
+		{"Media", testMedia},
+		{"PutArticle", testPutArticle},
+		{"ArticleIndexFollowsPush", testArticleIndexFollowsPush},
+		{"ArticleIndexMigration", testArticleIndexMigration},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -127,6 +128,32 @@ type Store interface {
 	// older than olderThan anyway, raising the users' horizons. It
 	// returns how many it purged.
 	CollectTombstones(ctx context.Context, olderThan time.Time) (int, error)
+
+	// PutArticle writes doc, an article model's JSON, as the user's
+	// article object id (kind article, field doc), an edit by ServerClient
+	// at now, so it syncs to all the user's devices; the caller Notifies
+	// them. The object and its library index change in one transaction.
+	// Errors: ErrDeleted (the user deleted that id), msync.ErrInvalid
+	// (not a valid article, or larger than msync.MaxFieldBytes),
+	// ErrNotFound (no such user), ErrBusy.
+	PutArticle(ctx context.Context, userID, id string, doc json.RawMessage, now time.Time) (OwnArticle, error)
+	// OwnArticles lists the user's own article objects (those the server
+	// imported for them and those their devices pushed), the latest
+	// stored first, from the index: no model is decoded.
+	OwnArticles(ctx context.Context, userID string) ([]OwnArticle, error)
+	// ArticleByURL returns the user's own article with the canonical
+	// address url, or ErrNotFound.
+	ArticleByURL(ctx context.Context, userID, url string) (OwnArticle, error)
+	// ArticleDoc returns the model JSON of the user's own article id, or
+	// ErrNotFound (also for another user's article).
+	ArticleDoc(ctx context.Context, userID, id string) (json.RawMessage, error)
+
+	// PutMedia stores an image by the SHA-256 of its bytes (which
+	// m.Hash must be); storing a hash again changes nothing. Media
+	// returns one, or ErrNotFound. Images are not any user's: an
+	// article's images are found by their hashes.
+	PutMedia(ctx context.Context, m Media) error
+	Media(ctx context.Context, hash string) (Media, error)
 
 	// Notify tells every listener (in this process and, on PostgreSQL,
 	// in every server on the same database) that userID's objects
