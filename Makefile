@@ -60,6 +60,7 @@ fuzz:
 
 ## bench: the performance figures, against references built in the same run
 bench: build
+	cd cmd/internal/bench/readability && npm ci --no-audit --no-fund
 	MARGIN_BIN=$(CURDIR)/bin/margin $(GO) run ./cmd/internal/bench
 
 clean:

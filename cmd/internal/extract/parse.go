@@ -50,26 +50,19 @@ func Parse(page []byte, pageURL string) (*Result, error) {
 		return wholePage(page, u)
 	}
 	head := readHead(doc)
-	notes := findFootnotes(doc)
-	removeFurniture(doc)
-	prepareImages(doc)
-	if countElements(doc, maxElements+1) > maxElements {
+	if head.elements > maxElements {
 		return wholePage(page, u)
 	}
+	notes := removeFurniture(doc)
+	prepareImages(doc)
 	p := readability.NewParser()
 	ra, err := p.ParseAndMutate(doc, u)
 	if err != nil || ra.Node == nil {
 		return nil, noArticle(err)
 	}
-	var content strings.Builder
-	if err := html.Render(&content, ra.Node); err != nil {
-		return nil, noArticle(err)
-	}
-	body := notes.appendTo(content.String(), fold(textOf(ra.Node)))
-	a, err := article.FromHTML(body, u.String())
-	if err != nil {
-		return nil, noArticle(err)
-	}
+	notes.appendTo(ra.Node)
+	fixAtoms(ra.Node)
+	a := article.FromNode(ra.Node, u.String())
 	m := &a.Meta
 	m.Title = fold(ra.Title())
 	if m.Title == "" {
@@ -153,9 +146,22 @@ func dropTitle(a *article.Article) {
 	}
 }
 
+// fixAtoms sets each element's DataAtom from its tag name again:
+// go-readability renames elements (a div becomes a p) and creates some by
+// name only, and app/article tells elements apart by their atoms.
+func fixAtoms(root *html.Node) {
+	visit(root, func(n *html.Node) bool {
+		if n.Type == html.ElementNode && n.Namespace == "" {
+			n.DataAtom = atom.Lookup([]byte(n.Data))
+		}
+		return true
+	})
+}
+
 // head is what the page says of itself before go-readability changes it.
 type head struct {
 	title, lang, dir, canonical string
+	elements                    int // how many elements the page has
 }
 
 // readHead reads the title, language, writing direction and declared
@@ -167,8 +173,11 @@ func readHead(doc *html.Node) head {
 		if n.Type != html.ElementNode && n.Type != html.DocumentNode {
 			return false
 		}
+		if n.Type == html.ElementNode {
+			h.elements++
+		}
 		if n.Namespace != "" {
-			return false
+			return true
 		}
 		switch n.DataAtom {
 		case atom.Html, atom.Body:
@@ -182,7 +191,6 @@ func readHead(doc *html.Node) head {
 			if h.title == "" {
 				h.title = fold(textOf(n))
 			}
-			return false
 		case atom.Link:
 			if h.canonical == "" && hasToken(attrOf(n, "rel"), "canonical") {
 				h.canonical = strings.TrimSpace(attrOf(n, "href"))
@@ -224,18 +232,6 @@ func textOf(n *html.Node) string {
 		return true
 	})
 	return b.String()
-}
-
-// countElements counts the elements of doc, stopping at stop.
-func countElements(doc *html.Node, stop int) int {
-	n := 0
-	visit(doc, func(x *html.Node) bool {
-		if x.Type == html.ElementNode {
-			n++
-		}
-		return n < stop
-	})
-	return n
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
