@@ -330,3 +330,57 @@ func TestImportHostileURLs(t *testing.T) {
 		t.Errorf("refused imports left articles: %+v", l)
 	}
 }
+
+// An import nudges the reader's open event streams, and a page whose
+// article the reader deleted comes back as a copy of its own: deletions
+// are for good.
+func TestImportNotifiesAndAfterDelete(t *testing.T) {
+	for _, b := range storeBackends {
+		t.Run(b.name, func(t *testing.T) {
+			ps := newPageServer(t)
+			srv := importServer(t, b.open(t), ps)
+			alice := srv.user(t, "alice")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			status, events, err := alice.Events(ctx)
+			if err != nil || status != http.StatusOK {
+				t.Fatalf("events: %d %v", status, err)
+			}
+			if ev := <-events; ev.Name != "hello" {
+				t.Fatalf("first event %+v", ev)
+			}
+			r := postImport(t, alice, map[string]any{"url": ps.URL + "/story"})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("import: %s", r)
+			}
+			id := importAnswer(t, r).Article.ID
+			for ev := range events {
+				if ev.Name == "change" {
+					break
+				}
+			}
+			if ctx.Err() != nil {
+				t.Fatal("no change event after the import")
+			}
+
+			// A device deletes it.
+			client := apitest.ClientID()
+			del := &msync.PushRequest{Protocol: msync.Protocol, ClientID: client, Mutations: []msync.Mutation{
+				{ID: 1, Op: msync.OpDelete, Kind: msync.KindArticle, Object: id, HLC: msync.At(time.Now().Add(time.Second))}}}
+			if r, res, err := alice.Push(ctx, del); err != nil || r.Status != http.StatusOK || res.Results[0].Status != msync.StatusApplied {
+				t.Fatalf("delete: %v %+v %v", r, res, err)
+			}
+			if r := must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+id, nil)); r.Status != http.StatusNotFound {
+				t.Fatalf("the deleted article: %s", r)
+			}
+			r = postImport(t, alice, map[string]any{"url": ps.URL + "/story"})
+			again := importAnswer(t, r)
+			if r.Status != http.StatusCreated || again.Existing || !strings.HasPrefix(again.Article.ID, id+"-") {
+				t.Fatalf("import after the delete: %s", r)
+			}
+			if r := must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+again.Article.ID, nil)); r.Status != http.StatusOK {
+				t.Fatalf("the new copy: %s", r)
+			}
+		})
+	}
+}
