@@ -20,21 +20,16 @@ type footnotes struct {
 	ids  []string // the ids of elements inside, which links point at
 }
 
-// findFootnotes returns the notes of doc: the first element named as
-// footnotes (or with role doc-endnotes) that holds elements with ids.
-func findFootnotes(doc *html.Node) *footnotes {
-	var found *html.Node
-	visit(doc, func(n *html.Node) bool {
-		if found != nil || n.Type != html.ElementNode && n.Type != html.DocumentNode {
-			return false
-		}
-		if n.Type == html.ElementNode && n.DataAtom != atom.Body && n.DataAtom != atom.Html &&
-			(attrOf(n, "role") == "doc-endnotes" || namedBy(n, footnoteWords)) {
-			found = n
-			return false
-		}
-		return true
-	})
+// isFootnotes reports whether n is the container of a page's notes: an
+// element named as footnotes, or with role doc-endnotes.
+func isFootnotes(n *html.Node) bool {
+	return n.DataAtom != atom.Body && n.DataAtom != atom.Html &&
+		(attrOf(n, "role") == "doc-endnotes" || namedBy(n, footnoteWords))
+}
+
+// takeFootnotes keeps the notes in found, when they have ids that links
+// can point at.
+func takeFootnotes(found *html.Node) *footnotes {
 	if found == nil {
 		return nil
 	}
@@ -56,16 +51,42 @@ func findFootnotes(doc *html.Node) *footnotes {
 	return f
 }
 
-// appendTo adds the notes to content, the article's HTML, when the
+// appendTo adds the notes to content, the article's container, when the
 // article links to one of them and does not hold them already.
-func (f *footnotes) appendTo(content string, contentText string) string {
-	if f == nil || strings.Contains(contentText, f.text[:min(len(f.text), 200)]) {
-		return content
+func (f *footnotes) appendTo(content *html.Node) {
+	if f == nil {
+		return
 	}
-	for _, id := range f.ids {
-		if strings.Contains(content, `#`+id+`"`) {
-			return content + f.html
+	if strings.Contains(fold(textOf(content)), f.text[:min(len(f.text), 200)]) || !linksTo(content, f.ids) {
+		return
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(f.html), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return
+	}
+	for _, n := range nodes {
+		content.AppendChild(n)
+	}
+}
+
+// linksTo reports whether an element under root links to "#id" for one of ids.
+func linksTo(root *html.Node, ids []string) bool {
+	found := false
+	visit(root, func(n *html.Node) bool {
+		if found {
+			return false
 		}
-	}
-	return content
+		if n.Type == html.ElementNode && n.Data == "a" {
+			href := attrOf(n, "href")
+			if i := strings.LastIndexByte(href, '#'); i >= 0 {
+				for _, id := range ids {
+					if href[i+1:] == id {
+						found = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	return found
 }

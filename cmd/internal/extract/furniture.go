@@ -40,21 +40,41 @@ func wordSet(ws ...string) map[string]bool {
 }
 
 // namedBy reports whether n's class or id holds one of words, split at
-// spaces, hyphens and underscores ("newsletter-signup", "share_bar").
+// spaces, hyphens and underscores ("newsletter-signup", "share_bar"). It
+// runs on every element of a page, so it does not allocate for
+// lower-case names.
 func namedBy(n *html.Node, words map[string]bool) bool {
 	for _, a := range n.Attr {
 		if a.Namespace != "" || a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, w := range strings.FieldsFunc(strings.ToLower(a.Val), func(r rune) bool {
-			return r == ' ' || r == '-' || r == '_' || r == '\t' || r == '\n'
-		}) {
-			if words[w] {
+		v := a.Val
+		for start := 0; start < len(v); {
+			end := start
+			for end < len(v) && !isSeparator(v[end]) {
+				end++
+			}
+			if w := v[start:end]; w != "" && words[lowerASCII(w)] {
 				return true
 			}
+			start = end + 1
 		}
 	}
 	return false
+}
+
+func isSeparator(c byte) bool {
+	return c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// lowerASCII lower-cases w, copying only when it has upper-case letters.
+func lowerASCII(w string) string {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(w)
+		}
+	}
+	return w
 }
 
 // keepAlways are elements never removed as furniture.
@@ -62,15 +82,21 @@ var keepAlways = map[atom.Atom]bool{atom.Html: true, atom.Head: true, atom.Body:
 	atom.Main: true, atom.Article: true}
 
 // removeFurniture drops consent overlays and small boxes named as
-// furniture from doc.
-func removeFurniture(doc *html.Node) {
+// furniture from doc, and returns its footnotes (see takeFootnotes), all
+// in one walk over the page.
+func removeFurniture(doc *html.Node) *footnotes {
 	var drop []*html.Node
+	var notes *html.Node
 	visit(doc, func(n *html.Node) bool {
 		if n.Type != html.ElementNode && n.Type != html.DocumentNode {
 			return false
 		}
 		if n.Type == html.DocumentNode || keepAlways[n.DataAtom] || n.Namespace != "" {
 			return true
+		}
+		if notes == nil && isFootnotes(n) {
+			notes = n
+			return false
 		}
 		modal := attrOf(n, "aria-modal") == "true"
 		switch {
@@ -83,11 +109,15 @@ func removeFurniture(doc *html.Node) {
 		}
 		return true
 	})
+	// The notes are taken before anything is removed: furniture may sit
+	// beside them, never inside (the walk did not look there).
+	f := takeFootnotes(notes)
 	for _, n := range drop {
 		if n.Parent != nil {
 			n.Parent.RemoveChild(n)
 		}
 	}
+	return f
 }
 
 // textLen counts the code points of n's text, stopping past stop.

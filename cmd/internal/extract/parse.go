@@ -33,7 +33,14 @@ const maxElements = 60000
 // Parse extracts the article from page, the HTML of the page at pageURL,
 // without fetching anything: image sources stay the page's addresses.
 // It is Import's and FromHTML's work short of the network.
-func Parse(page []byte, pageURL string) (*Result, error) {
+func Parse(page []byte, pageURL string) (r *Result, err error) {
+	// go-readability and its date parser run on whatever a site sends; a
+	// panic in them fails this import, not the process.
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, noArticle(fmt.Errorf("panic while extracting: %v", p))
+		}
+	}()
 	if len(page) > article.MaxInput {
 		return nil, tooLarge(article.MaxInput, fmt.Errorf("%d bytes of HTML", len(page)))
 	}
@@ -50,34 +57,29 @@ func Parse(page []byte, pageURL string) (*Result, error) {
 		return wholePage(page, u)
 	}
 	head := readHead(doc)
-	notes := findFootnotes(doc)
-	removeFurniture(doc)
-	prepareImages(doc)
-	if countElements(doc, maxElements+1) > maxElements {
+	if head.elements > maxElements {
 		return wholePage(page, u)
 	}
+	notes := removeFurniture(doc)
+	prepareImages(doc)
 	p := readability.NewParser()
 	ra, err := p.ParseAndMutate(doc, u)
 	if err != nil || ra.Node == nil {
 		return nil, noArticle(err)
 	}
-	var content strings.Builder
-	if err := html.Render(&content, ra.Node); err != nil {
-		return nil, noArticle(err)
-	}
-	body := notes.appendTo(content.String(), fold(textOf(ra.Node)))
-	a, err := article.FromHTML(body, u.String())
-	if err != nil {
-		return nil, noArticle(err)
-	}
+	notes.appendTo(ra.Node)
+	fixAtoms(ra.Node)
+	a := article.FromNode(ra.Node, u.String())
 	m := &a.Meta
-	m.Title = fold(ra.Title())
+	m.Title = short(ra.Title())
 	if m.Title == "" {
-		m.Title = head.title
+		m.Title = short(head.title)
 	}
-	m.Byline = fold(ra.Byline())
-	m.Site = fold(ra.SiteName())
-	if t, err := ra.PublishedTime(); err == nil {
+	m.Byline = short(ra.Byline())
+	m.Site = short(ra.SiteName())
+	// JSON has no room for years past 9999, and no article is older than
+	// printing.
+	if t, err := ra.PublishedTime(); err == nil && t.Year() >= 1450 && t.Year() <= 9999 {
 		m.Published = t.UTC()
 	}
 	m.Lang = langTag(ra.Language())
@@ -153,9 +155,22 @@ func dropTitle(a *article.Article) {
 	}
 }
 
+// fixAtoms sets each element's DataAtom from its tag name again:
+// go-readability renames elements (a div becomes a p) and creates some by
+// name only, and app/article tells elements apart by their atoms.
+func fixAtoms(root *html.Node) {
+	visit(root, func(n *html.Node) bool {
+		if n.Type == html.ElementNode && n.Namespace == "" {
+			n.DataAtom = atom.Lookup([]byte(n.Data))
+		}
+		return true
+	})
+}
+
 // head is what the page says of itself before go-readability changes it.
 type head struct {
 	title, lang, dir, canonical string
+	elements                    int // how many elements the page has
 }
 
 // readHead reads the title, language, writing direction and declared
@@ -167,8 +182,11 @@ func readHead(doc *html.Node) head {
 		if n.Type != html.ElementNode && n.Type != html.DocumentNode {
 			return false
 		}
+		if n.Type == html.ElementNode {
+			h.elements++
+		}
 		if n.Namespace != "" {
-			return false
+			return true
 		}
 		switch n.DataAtom {
 		case atom.Html, atom.Body:
@@ -182,7 +200,6 @@ func readHead(doc *html.Node) head {
 			if h.title == "" {
 				h.title = fold(textOf(n))
 			}
-			return false
 		case atom.Link:
 			if h.canonical == "" && hasToken(attrOf(n, "rel"), "canonical") {
 				h.canonical = strings.TrimSpace(attrOf(n, "href"))
@@ -226,19 +243,20 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-// countElements counts the elements of doc, stopping at stop.
-func countElements(doc *html.Node, stop int) int {
-	n := 0
-	visit(doc, func(x *html.Node) bool {
-		if x.Type == html.ElementNode {
-			n++
-		}
-		return n < stop
-	})
-	return n
-}
-
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// maxMeta is the most code points a title, byline or site name keeps.
+const maxMeta = 300
+
+// short folds s and cuts it to maxMeta code points, with "…" when cut.
+func short(s string) string {
+	s = fold(s)
+	if utf8.RuneCountInString(s) <= maxMeta {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:maxMeta-1])) + "…"
+}
 
 var langPattern = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
 

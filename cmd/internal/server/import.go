@@ -120,6 +120,22 @@ func (s *Server) importArticle(w http.ResponseWriter, r *http.Request) {
 	}
 
 	ctx := r.Context()
+	if !req.Fresh && req.HTML == nil {
+		// A page already in the library is answered without fetching it
+		// again, when its address says so; a page whose canonical address
+		// only the page itself gives is found after the fetch.
+		if canon, err := extract.CanonicalURL(req.URL); err == nil {
+			sum, ok, err := keep.Existing(ctx, s.cfg.Store, who.UserID, canon)
+			if err != nil {
+				s.storeError(w, r, err)
+				return
+			}
+			if ok {
+				respond.JSON(w, http.StatusOK, importResponse{Article: sum, Existing: true})
+				return
+			}
+		}
+	}
 	var res *extract.Result
 	var err error
 	if req.HTML != nil {

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,7 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"margin/app/article"
 	"margin/cmd/internal/extract"
 )
 
@@ -31,6 +27,8 @@ type pageServer struct {
 	// slowStarted is closed when /slow is asked for; slowCancelled when
 	// that request's context ends (the fetcher hung up).
 	slowStarted, slowCancelled chan struct{}
+	// redirectTo is where /redirect sends its asker.
+	redirectTo string
 }
 
 func newPageServer(t *testing.T) *pageServer {
@@ -38,7 +36,7 @@ func newPageServer(t *testing.T) *pageServer {
 	ps := &pageServer{slowStarted: make(chan struct{}), slowCancelled: make(chan struct{})}
 	var slowOnce atomic.Bool
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /story", func(w http.ResponseWriter, r *http.Request) {
+	story := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Harbour Days | The Coast Paper</title>
 <meta property="og:title" content="Harbour Days">
@@ -52,7 +50,10 @@ func newPageServer(t *testing.T) *pageServer {
 <p>Fishermen who had talked of selling their boats were, for the first time in years, talking about mending them instead, and the chandler took orders for rope until dark.</p>
 <p onclick="steal()">Tomorrow the weather turns, they say, and the boats will stay in; but for one day the harbour was what it had been when their grandparents were young.</p>
 </article><footer>Comments (12) · Subscribe to our newsletter</footer></body></html>`, ps.URL, storyText)
-	})
+	}
+	mux.HandleFunc("GET /story", story)
+	mux.HandleFunc("GET /story-alias", story) // the same page, its canonical link says
+
 	mux.HandleFunc("GET /photo.png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
 		w.Write(pagePNG)
@@ -67,6 +68,9 @@ func newPageServer(t *testing.T) *pageServer {
 			io.WriteString(w, para)
 		}
 		io.WriteString(w, `</article></body></html>`)
+	})
+	mux.HandleFunc("GET /redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, ps.redirectTo, http.StatusFound)
 	})
 	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
 		if !slowOnce.Swap(true) {
@@ -83,64 +87,14 @@ func newPageServer(t *testing.T) *pageServer {
 	return ps
 }
 
-// testImporter returns the importer the import tests use, allowed to
-// fetch from the page server only.
+// testImporter returns the importer the import tests use: the real
+// extractor, allowed to fetch from the page server's loopback address
+// only.
 func testImporter(t *testing.T, ps *pageServer) extract.Importer {
 	t.Helper()
-	return &loopImporter{base: ps.URL}
-}
-
-// loopImporter fetches from one loopback server and converts what it
-// gets with app/article, standing in for the extractor.
-type loopImporter struct{ base string }
-
-func (l *loopImporter) Import(ctx context.Context, raw string) (*extract.Result, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, &extract.Error{Kind: extract.KindBadURL, Message: "That is not the address of a web page."}
-	}
-	if !strings.HasPrefix(raw, l.base+"/") {
-		return nil, &extract.Error{Kind: extract.KindPrivate, Message: "That address is on a private network."}
-	}
-	page, err := l.get(ctx, raw)
+	u, err := url.Parse(ps.URL)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	return l.FromHTML(ctx, page, raw)
-}
-
-func (l *loopImporter) get(ctx context.Context, raw string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, &extract.Error{Kind: extract.KindNetwork, Message: "The site could not be reached.", Err: err}
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
-}
-
-func (l *loopImporter) FromHTML(ctx context.Context, page []byte, pageURL string) (*extract.Result, error) {
-	a, err := article.FromHTML(string(page), pageURL)
-	if err != nil {
-		return nil, &extract.Error{Kind: extract.KindNoArticle, Message: "That page has no article text.", Err: err}
-	}
-	res := &extract.Result{Article: a}
-	if u, err := url.Parse(pageURL); err == nil && pageURL != "" {
-		q := u.Query()
-		for k := range q {
-			if strings.HasPrefix(k, "utm_") {
-				q.Del(k)
-			}
-		}
-		u.RawQuery, u.Fragment = q.Encode(), ""
-		res.URL = u.String()
-	}
-	if img, err := l.get(ctx, l.base+"/photo.png"); err == nil {
-		sum := sha256.Sum256(img)
-		res.Images = append(res.Images, extract.Image{Hash: hex.EncodeToString(sum[:]), Type: "image/png", Data: img})
-	}
-	return res, nil
+	return extract.New(extract.Config{AllowHosts: []string{u.Host}})
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,7 +77,7 @@ func TestImportByURL(t *testing.T) {
 			}
 			got := importAnswer(t, r)
 			id := got.Article.ID
-			if !strings.HasPrefix(id, "u") || len(id) != 21 || got.Existing || !strings.HasPrefix(got.Article.Meta.Title, "Harbour Days") || got.Article.Meta.Words == 0 {
+			if !strings.HasPrefix(id, "u") || len(id) != 21 || got.Existing || got.Article.Meta.Title != "Harbour Days" || got.Article.Meta.Words == 0 {
 				t.Fatalf("import answer: %+v", got)
 			}
 			if keep.ID(ps.URL+"/story", false) != id {
@@ -111,14 +114,12 @@ func TestImportByURL(t *testing.T) {
 					srcs = append(srcs, bl.Image.Src)
 				}
 			}
-			if _, isFake := testImporter(t, ps).(*loopImporter); !isFake {
-				if len(srcs) != 1 || !strings.HasPrefix(srcs[0], "/media/") {
-					t.Fatalf("image sources %v, want one /media/ address", srcs)
-				}
-				r = must(t)(apitest.New(srv.URL).Do(ctx, http.MethodGet, srcs[0], nil))
-				if r.Status != http.StatusOK || string(r.Body) != string(pagePNG) || r.Header.Get("Content-Type") != "image/png" {
-					t.Fatalf("the article's image: %d %q", r.Status, r.Header.Get("Content-Type"))
-				}
+			if len(srcs) != 1 || !strings.HasPrefix(srcs[0], "/media/") {
+				t.Fatalf("image sources %v, want one /media/ address", srcs)
+			}
+			r = must(t)(apitest.New(srv.URL).Do(ctx, http.MethodGet, srcs[0], nil))
+			if r.Status != http.StatusOK || string(r.Body) != string(pagePNG) || r.Header.Get("Content-Type") != "image/png" {
+				t.Fatalf("the article's image: %d %q", r.Status, r.Header.Get("Content-Type"))
 			}
 
 			// It syncs to a device of hers, as the server's edit.
@@ -138,9 +139,18 @@ func TestImportByURL(t *testing.T) {
 
 			// The same page again, with tracking parameters: the article
 			// she has. A fresh copy is a new article.
-			r = postImport(t, alice, map[string]any{"url": ps.URL + "/story?utm_source=mail&utm_medium=x"})
+			hits := ps.hits.Load()
+			r = postImport(t, alice, map[string]any{"url": ps.URL + "/story?utm_source=mail&utm_medium=x#top"})
 			if again := importAnswer(t, r); r.Status != http.StatusOK || !again.Existing || again.Article.ID != id {
 				t.Fatalf("second import: %s", r)
+			}
+			if ps.hits.Load() != hits {
+				t.Error("a page known by its address was fetched again")
+			}
+			// Known only by the canonical address the page gives.
+			r = postImport(t, alice, map[string]any{"url": ps.URL + "/story-alias"})
+			if again := importAnswer(t, r); r.Status != http.StatusOK || !again.Existing || again.Article.ID != id {
+				t.Fatalf("import by another address of the page: %s", r)
 			}
 			r = postImport(t, alice, map[string]any{"url": ps.URL + "/story", "fresh": true})
 			fresh := importAnswer(t, r)
@@ -149,7 +159,9 @@ func TestImportByURL(t *testing.T) {
 			}
 
 			// The page as the browser saw it (the bookmarklet's way).
-			r = postImport(t, alice, map[string]any{"url": ps.URL + "/other-page", "html": `<html><head><title>Seen</title></head><body><article><p>What the reader saw behind the login, long enough to be an article for anyone.</p><p>And a second paragraph of what the reader saw.</p></article></body></html>`})
+			para := "<p>What the reader saw behind the login: a long account of the town's winter, the storms that closed the road, the school that stayed open, and the neighbours who carried bread up the hill every morning until the snow went.</p>"
+			r = postImport(t, alice, map[string]any{"url": ps.URL + "/other-page",
+				"html": "<html><head><title>Seen</title></head><body><article><h1>Seen</h1>" + strings.Repeat(para, 5) + "</article></body></html>"})
 			if seen := importAnswer(t, r); r.Status != http.StatusCreated || seen.Article.ID == id {
 				t.Fatalf("import of posted HTML: %s", r)
 			}
@@ -273,5 +285,102 @@ func TestImportCancelledClient(t *testing.T) {
 	}
 	if l, _ := srv.Store.OwnArticles(context.Background(), mustUserID(t, srv, "alice")); len(l) != 0 {
 		t.Errorf("a cancelled import left articles: %+v", l)
+	}
+}
+
+// Addresses the guard refuses: other schemes, credentials, private
+// addresses (a loopback server not allowed, directly and by a redirect
+// from the allowed page server). The refused server is never reached.
+func TestImportHostileURLs(t *testing.T) {
+	ps := newPageServer(t)
+	var targetHits atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		targetHits.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body><article><p>secret internal page</p></article></body></html>"))
+	}))
+	t.Cleanup(target.Close)
+	tu, _ := url.Parse(target.URL)
+	ps.redirectTo = target.URL + "/"
+	srv := importServer(t, openStoreOnly(t), ps)
+	alice := srv.user(t, "alice")
+	for _, tc := range []struct{ url, code string }{
+		{"file:///etc/passwd", "bad_url"},
+		{"javascript:alert(1)", "bad_url"},
+		{"gopher://" + tu.Host + "/", "bad_url"},
+		{"ftp://" + tu.Host + "/", "bad_url"},
+		{"not a url at all", "bad_url"},
+		{"http://user:secret@" + tu.Host + "/", "bad_url"},
+		{target.URL + "/", "private_address"},
+		{"http://[::1]:" + tu.Port() + "/", "private_address"},
+		{"http://[::ffff:127.0.0.1]:" + tu.Port() + "/", "private_address"},
+		{"http://localhost:" + tu.Port() + "/", "private_address"},
+		{ps.URL + "/redirect", "private_address"},
+	} {
+		r := postImport(t, alice, map[string]any{"url": tc.url})
+		wantStatus(t, tc.url, r, http.StatusUnprocessableEntity, tc.code)
+		if strings.Contains(string(r.Body), "secret") {
+			t.Errorf("%s: the answer shows the target's page", tc.url)
+		}
+	}
+	if n := targetHits.Load(); n != 0 {
+		t.Errorf("the private server was reached %d times", n)
+	}
+	if l, _ := srv.Store.OwnArticles(context.Background(), mustUserID(t, srv, "alice")); len(l) != 0 {
+		t.Errorf("refused imports left articles: %+v", l)
+	}
+}
+
+// An import nudges the reader's open event streams, and a page whose
+// article the reader deleted comes back as a copy of its own: deletions
+// are for good.
+func TestImportNotifiesAndAfterDelete(t *testing.T) {
+	for _, b := range storeBackends {
+		t.Run(b.name, func(t *testing.T) {
+			ps := newPageServer(t)
+			srv := importServer(t, b.open(t), ps)
+			alice := srv.user(t, "alice")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			status, events, err := alice.Events(ctx)
+			if err != nil || status != http.StatusOK {
+				t.Fatalf("events: %d %v", status, err)
+			}
+			if ev := <-events; ev.Name != "hello" {
+				t.Fatalf("first event %+v", ev)
+			}
+			r := postImport(t, alice, map[string]any{"url": ps.URL + "/story"})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("import: %s", r)
+			}
+			id := importAnswer(t, r).Article.ID
+			for ev := range events {
+				if ev.Name == "change" {
+					break
+				}
+			}
+			if ctx.Err() != nil {
+				t.Fatal("no change event after the import")
+			}
+
+			// A device deletes it.
+			client := apitest.ClientID()
+			del := &msync.PushRequest{Protocol: msync.Protocol, ClientID: client, Mutations: []msync.Mutation{
+				{ID: 1, Op: msync.OpDelete, Kind: msync.KindArticle, Object: id, HLC: msync.At(time.Now().Add(time.Second))}}}
+			if r, res, err := alice.Push(ctx, del); err != nil || r.Status != http.StatusOK || res.Results[0].Status != msync.StatusApplied {
+				t.Fatalf("delete: %v %+v %v", r, res, err)
+			}
+			if r := must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+id, nil)); r.Status != http.StatusNotFound {
+				t.Fatalf("the deleted article: %s", r)
+			}
+			r = postImport(t, alice, map[string]any{"url": ps.URL + "/story"})
+			again := importAnswer(t, r)
+			if r.Status != http.StatusCreated || again.Existing || !strings.HasPrefix(again.Article.ID, id+"-") {
+				t.Fatalf("import after the delete: %s", r)
+			}
+			if r := must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+again.Article.ID, nil)); r.Status != http.StatusOK {
+				t.Fatalf("the new copy: %s", r)
+			}
+		})
 	}
 }

@@ -75,84 +75,112 @@ func PageSource(shared library.Source) library.Source { return pageSource{shared
 type pageSource struct{ shared library.Source }
 
 func (p pageSource) Summaries(ctx context.Context) ([]library.Summary, error) {
+	if sc, ok := pageScopes.get(library.Scope(ctx)); ok && sc.summaries != nil {
+		return sc.summaries, nil
+	}
 	return p.shared.Summaries(ctx)
 }
 
 func (p pageSource) Article(ctx context.Context, id string) (*article.Article, error) {
-	if a, ok := pageScopes.article(library.Scope(ctx), id); ok {
-		return a, nil
+	if sc, ok := pageScopes.get(library.Scope(ctx)); ok && sc.article != nil && sc.article.ID == id {
+		return sc.article, nil
 	}
 	return p.shared.Article(ctx, id)
 }
 
-// pageScopes holds the readers' own articles that pages being rendered at
-// this moment show, each under a one-time random name that only the page
-// handler knows and that ends with the request.
-var pageScopes = &scopes{m: map[string]*article.Article{}}
+// pageScopes holds what the pages being rendered at this moment show of
+// their readers' own libraries, each under a one-time random name that
+// only the page handler knows and that ends with the request.
+var pageScopes = &scopes{m: map[string]scope{}}
+
+// scope is what one page may show of its reader's library.
+type scope struct {
+	article   *article.Article  // the reader's own article the page shows
+	summaries []library.Summary // the reader's whole library, for its page
+}
 
 type scopes struct {
 	mu sync.Mutex // guards m
-	m  map[string]*article.Article
+	m  map[string]scope
 }
 
-// add keeps a for one page and returns the name to pass the prerender;
+// add keeps sc for one page and returns the name to pass the prerender;
 // done forgets it.
-func (sc *scopes) add(a *article.Article) (name string, done func()) {
+func (ss *scopes) add(sc scope) (name string, done func()) {
 	b := make([]byte, 16)
 	rand.Read(b)
 	name = hex.EncodeToString(b)
-	sc.mu.Lock()
-	sc.m[name] = a
-	sc.mu.Unlock()
+	ss.mu.Lock()
+	ss.m[name] = sc
+	ss.mu.Unlock()
 	return name, func() {
-		sc.mu.Lock()
-		delete(sc.m, name)
-		sc.mu.Unlock()
+		ss.mu.Lock()
+		delete(ss.m, name)
+		ss.mu.Unlock()
 	}
 }
 
-// article returns the article kept under name, if it is id.
-func (sc *scopes) article(name, id string) (*article.Article, bool) {
+// get returns the scope kept under name.
+func (ss *scopes) get(name string) (scope, bool) {
 	if name == "" {
-		return nil, false
+		return scope{}, false
 	}
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	a := sc.m[name]
-	return a, a != nil && a.ID == id
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	sc, ok := ss.m[name]
+	return sc, ok
 }
 
-// scopedPage returns the request to hand go-app for a page of r's path:
-// for the signed-in reader's own article id, one whose address names a
-// scope holding it (found true, with done to call after the render);
-// otherwise r without any scope a client put in its address (found
-// false). A store failure is an error.
-func (s *Server) scopedPage(r *http.Request, id string) (out *http.Request, found bool, done func(), err error) {
-	out = r
-	done = func() {}
-	if q := r.URL.Query(); q.Has(library.ScopeParam) {
-		q.Del(library.ScopeParam)
-		out = r.Clone(r.Context())
-		out.URL.RawQuery = q.Encode()
+// withScope returns a copy of r whose address names the scope name, or
+// none when name is "" (a scope a client put in the address is dropped).
+func withScope(r *http.Request, name string) *http.Request {
+	q := r.URL.Query()
+	if name == "" && !q.Has(library.ScopeParam) {
+		return r
 	}
-	if id == "" || s.cfg.Store == nil {
-		return out, false, done, nil
+	q.Del(library.ScopeParam)
+	if name != "" {
+		q.Set(library.ScopeParam, name)
+	}
+	out := r.Clone(r.Context())
+	out.URL.RawQuery = q.Encode()
+	return out
+}
+
+// scopedPage returns the request to hand go-app for the page r asks
+// for, and whether the page is the signed-in reader's own (then done,
+// called after the render, forgets what it may show): for their own
+// article id, a scope holding it; for the library ("/"), one holding
+// their library. Otherwise it is r without any scope a client put in its
+// address. A store failure is an error.
+func (s *Server) scopedPage(r *http.Request, id string) (out *http.Request, own bool, done func(), err error) {
+	done = func() {}
+	home := r.URL.Path == "/"
+	// The library is drawn for its reader only when they navigate to it:
+	// the service worker's copy of it, the offline shell, stays the
+	// shared one, so no later reader on the device is shown it.
+	if home && r.Header.Get("Sec-Fetch-Mode") != "" && r.Header.Get("Sec-Fetch-Mode") != "navigate" {
+		home = false
+	}
+	if (id == "" && !home) || s.cfg.Store == nil {
+		return withScope(r, ""), false, done, nil
 	}
 	userID, ok, err := s.viewer(r)
 	if err != nil || !ok {
-		return out, false, done, err
+		return withScope(r, ""), false, done, err
 	}
-	a, err := s.ownArticle(r.Context(), userID, id)
+	var sc scope
+	if home {
+		sc.summaries, err = s.librarySummaries(r.Context(), userID)
+	} else {
+		sc.article, err = s.ownArticle(r.Context(), userID, id)
+	}
 	if errors.Is(err, library.ErrNotFound) {
-		return out, false, done, nil
+		return withScope(r, ""), false, done, nil
 	}
 	if err != nil {
-		return out, false, done, err
+		return withScope(r, ""), false, done, err
 	}
-	name, done := pageScopes.add(a)
-	out = out.Clone(r.Context())
-	q := out.URL.Query()
-	q.Set(library.ScopeParam, name)
-	out.URL.RawQuery = q.Encode()
-	return out, true, done, nil
+	name, done := pageScopes.add(sc)
+	return withScope(r, name), true, done, nil
 }

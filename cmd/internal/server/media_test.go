@@ -30,7 +30,12 @@ func putMedia(t *testing.T, st store.Store, typ string, data []byte) string {
 // it) can name it, as on any content-addressed CDN; an image names no
 // reader, and several readers' articles share one copy.
 func TestMedia(t *testing.T) {
-	srv := newAPIServer(t)
+	for _, b := range storeBackends {
+		t.Run(b.name, func(t *testing.T) { testMedia(t, newAPIServerOn(t, b.open(t))) })
+	}
+}
+
+func testMedia(t *testing.T, srv *apiServer) {
 	ctx := context.Background()
 	anon := apitest.New(srv.URL)
 	png := putMedia(t, srv.Store, "image/png", pagePNG)

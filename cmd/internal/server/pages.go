@@ -33,7 +33,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
-	own := false // the page shows the signed-in reader's own article
+	own := false // the page shows the signed-in reader's own article or library
 	render := r
 	if !ui.Known(r.URL.Path) {
 		status = http.StatusNotFound
@@ -51,7 +51,14 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusNotFound
 		}
 	} else {
-		render, _, _, _ = s.scopedPage(r, "")
+		var done func()
+		var err error
+		if render, own, done, err = s.scopedPage(r, ""); err != nil {
+			// The page still shows: the shared library, and the app
+			// asks for the reader's own once it runs.
+			s.log.Warn("page: the reader's library", "path", r.URL.Path, "err", err)
+		}
+		defer done()
 	}
 	render.Header.Del("If-None-Match")
 	render.Header.Del("If-Modified-Since")

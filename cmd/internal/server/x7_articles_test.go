@@ -46,6 +46,17 @@ func TestX7OwnArticles(t *testing.T) {
 				t.Error("the page shows the prerender's scope")
 			}
 
+			// Her library page, prerendered, lists it; the service worker's
+			// copy of the page (not a navigation) is the shared library.
+			home := must(t)(alice.Do(ctx, http.MethodGet, "/", nil, "Sec-Fetch-Mode", "navigate"))
+			if home.Status != http.StatusOK || !strings.Contains(string(home.Body), id) || !strings.Contains(home.Header.Get("Cache-Control"), "private") {
+				t.Errorf("alice's library page: %d, lists hers: %v", home.Status, strings.Contains(string(home.Body), id))
+			}
+			shell := must(t)(alice.Do(ctx, http.MethodGet, "/", nil, "Sec-Fetch-Mode", "cors"))
+			if shell.Status != http.StatusOK || strings.Contains(string(shell.Body), id) {
+				t.Errorf("the shell the service worker keeps lists alice's article")
+			}
+
 			for _, who := range []struct {
 				name string
 				c    *apitest.Client
@@ -69,6 +80,10 @@ func TestX7OwnArticles(t *testing.T) {
 				p = must(t)(who.c.Do(ctx, http.MethodGet, "/a/"+id+"?"+library.ScopeParam+"=0123456789abcdef0123456789abcdef", nil))
 				if p.Status != http.StatusNotFound || strings.Contains(string(p.Body), storyText) {
 					t.Errorf("%s with a forged scope: %d", who.name, p.Status)
+				}
+				if home := must(t)(who.c.Do(ctx, http.MethodGet, "/", nil, "Sec-Fetch-Mode", "navigate")); home.Status != http.StatusOK ||
+					strings.Contains(string(home.Body), id) || strings.Contains(string(home.Body), "Harbour") {
+					t.Errorf("%s's library page: %d, lists alice's article", who.name, home.Status)
 				}
 				l := must(t)(who.c.Do(ctx, http.MethodGet, "/api/articles", nil))
 				var list struct{ Articles []library.Summary }
