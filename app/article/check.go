@@ -24,13 +24,18 @@ func Check(a *Article) error {
 			return fmt.Errorf("%w: its details are not valid UTF-8", ErrMalformed)
 		}
 	}
-	for _, u := range []string{a.Meta.URL, a.Meta.Image} {
-		if u == "" {
-			continue
-		}
+	if u := a.Meta.URL; u != "" {
 		if got, ok := SafeURL(u, "", false); !ok || got != u {
 			return fmt.Errorf("%w: address %.64q is not a plain http(s) address", ErrMalformed, u)
 		}
+	}
+	if u := a.Meta.Image; u != "" && !imageSrcOK(u) {
+		return fmt.Errorf("%w: image address %.64q is not a plain http(s) address", ErrMalformed, u)
+	}
+	switch a.Meta.Dir {
+	case "", "ltr", "rtl":
+	default:
+		return fmt.Errorf("%w: writing direction %.16q", ErrMalformed, a.Meta.Dir)
 	}
 	return checkModelBlocks(a.Blocks, 0)
 }
@@ -49,7 +54,7 @@ func checkModelBlocks(blocks []Block, depth int) error {
 		case Paragraph, Code, Rule:
 		case Figure:
 			if b.Image != nil {
-				if got, ok := SafeURL(b.Image.Src, "", false); !ok || got != b.Image.Src {
+				if !imageSrcOK(b.Image.Src) {
 					return fmt.Errorf("%w: image address %.64q is not a plain http(s) address", ErrMalformed, b.Image.Src)
 				}
 				if !utf8.ValidString(b.Image.Alt) {

@@ -5,8 +5,33 @@ package article
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
+
+// TestMediaImages checks the one relative image source the model takes:
+// an image Margin keeps itself, which Check accepts and the renderer shows.
+func TestMediaImages(t *testing.T) {
+	src := MediaPrefix + strings.Repeat("0f", 32)
+	a := &Article{Meta: Meta{Title: "t", Image: src, Dir: "rtl"},
+		Blocks: []Block{{Kind: Figure, Image: &Image{Src: src, Alt: "a"}, Runs: []Run{{Text: "c"}}}}}
+	a.Index()
+	if err := Check(a); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if got := a.HTML(); !strings.Contains(got, `<img src="`+src+`" alt="a"`) {
+		t.Errorf("the image is not rendered: %s", got)
+	}
+	for _, bad := range []string{"", "/media/", src + "0", src[:len(src)-1], strings.ToUpper(src), "/media/" + strings.Repeat("g", 64), "//media/" + strings.Repeat("a", 63)} {
+		if IsMediaSrc(bad) {
+			t.Errorf("IsMediaSrc(%q)", bad)
+		}
+		a.Blocks[0].Image.Src = bad
+		if strings.Contains(a.HTML(), "<img") {
+			t.Errorf("image %q rendered", bad)
+		}
+	}
+}
 
 func TestCheckAcceptsWhatConstructorsMake(t *testing.T) {
 	a, err := FromHTML(`<h2>T</h2><p>a <a href="https://x.example/p?q=1">link</a> <a href="mailto:a@b.example">m</a></p>
@@ -34,6 +59,11 @@ func TestCheckRefusesHostileModels(t *testing.T) {
 		"bad style":       `{"blocks":[{"kind":"paragraph","runs":[{"text":"x","style":200}]}]}`,
 		"link in table":   `{"blocks":[{"kind":"table","rows":[{"cells":[{"runs":[{"text":"x","href":"vbscript:x"}]}]}]}]}`,
 		"source url":      `{"meta":{"url":"javascript:x"},"blocks":[]}`,
+		"relative image":  `{"blocks":[{"kind":"figure","image":{"src":"/media/../../etc/passwd"}}]}`,
+		"short media":     `{"blocks":[{"kind":"figure","image":{"src":"/media/abc"}}]}`,
+		"upper media":     `{"meta":{"image":"/media/` + strings.Repeat("A", 64) + `"},"blocks":[]}`,
+		"media link":      `{"blocks":[{"kind":"paragraph","runs":[{"text":"x","href":"/media/` + strings.Repeat("a", 64) + `"}]}]}`,
+		"bad dir":         `{"meta":{"dir":"rtl\" onclick=\"x"},"blocks":[]}`,
 		"nested link":     `{"blocks":[{"kind":"quote","blocks":[{"kind":"list","items":[{"blocks":[{"kind":"paragraph","runs":[{"text":"x","href":"https://ok@evil.example/"}]}]}]}]}]}`,
 	} {
 		var a Article

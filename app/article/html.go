@@ -1,4 +1,4 @@
-//go:build !(js && wasm)
+//go:build !(js && wasm) || convert
 
 package article
 
@@ -33,6 +33,26 @@ func FromHTML(src, base string) (*Article, error) {
 	a := convertHTML(src, base, isDocument(src))
 	a.Index()
 	return a, nil
+}
+
+// FromNode converts the content of n, an element of a page already
+// parsed by x/net/html (such as the container an article extractor
+// chose), as FromHTML converts a fragment: n's children become the
+// blocks. Elements are told apart by their DataAtom, which must match
+// their tag name. It saves extractors writing out and parsing again what
+// they have parsed once.
+func FromNode(n *html.Node, base string) *Article {
+	c := &converter{base: parseBase(base)}
+	a := &Article{}
+	if c.base != nil {
+		a.Meta.URL = c.base.String()
+	}
+	s := &sink{c: c}
+	s.walk(n, inline{})
+	s.flush()
+	a.Blocks = s.all()
+	a.Index()
+	return a
 }
 
 var documentTag = regexp.MustCompile(`(?i)<(html|head|body|title)[\s/>]`)

@@ -4,8 +4,11 @@ package article
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 var renderNoise = regexp.MustCompile(` (data-b|data-o)="[0-9]+"| rel="noopener noreferrer"| loading="lazy"`)
@@ -204,4 +207,31 @@ func countRunes(s string, r rune) int {
 		}
 	}
 	return n
+}
+
+// TestFromNode checks that converting a parsed element's content gives
+// what converting the same HTML as a fragment gives.
+func TestFromNode(t *testing.T) {
+	src := `<h2>Head</h2><p>One <em>two</em> <a href="/x">three</a>.</p><figure><img src="i.png" alt="a"><figcaption>Cap</figcaption></figure>` +
+		`<ul><li>a<ol start=3><li>b</li></ol></li></ul><script>alert(1)</script><pre class="language-go">x := 1</pre><table><tr><td>a</td><td>b</td></tr></table>`
+	base := "https://example.org/p/"
+	want, err := FromHTML(src, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(strings.NewReader("<html><body><div id=content>" + src + "</div></body></html>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var div *html.Node
+	visit(doc, func(n *html.Node) bool {
+		if n.Type == html.ElementNode && n.Data == "div" {
+			div = n
+		}
+		return div == nil
+	})
+	got := FromNode(div, base)
+	if got.HTML() != want.HTML() || got.Meta.URL != want.Meta.URL || got.Text() != want.Text() {
+		t.Errorf("FromNode:\n%s\nFromHTML:\n%s", got.HTML(), want.HTML())
+	}
 }

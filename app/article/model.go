@@ -23,7 +23,9 @@ type Meta struct {
 	URL       string    `json:"url,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Lang      string    `json:"lang,omitempty"`
-	Image     string    `json:"image,omitempty"`
+	// Dir is the writing direction, "ltr" or "rtl", when the page says.
+	Dir   string `json:"dir,omitempty"`
+	Image string `json:"image,omitempty"`
 
 	Words   int    `json:"words"`
 	Minutes int    `json:"minutes"`
@@ -88,7 +90,9 @@ type Cell struct {
 	End    int `json:"-"`
 }
 
-// Image is a figure's picture. Src is an absolute http or https URL.
+// Image is a figure's picture. Src is an absolute http or https URL, or
+// an image Margin keeps itself, "/media/" and the hex SHA-256 of its bytes
+// (see IsMediaSrc).
 type Image struct {
 	Src string `json:"src"`
 	Alt string `json:"alt,omitempty"`

@@ -67,7 +67,7 @@ func (rd *renderer) block(w *strings.Builder, b *Block, top int) {
 	case Figure:
 		open(w, "figure", top, -1)
 		w.WriteByte('>')
-		if b.Image != nil && renderableURL(b.Image.Src, false) {
+		if b.Image != nil && (renderableURL(b.Image.Src, false) || IsMediaSrc(b.Image.Src)) {
 			w.WriteString(`<img src="`)
 			w.WriteString(html.EscapeString(b.Image.Src))
 			w.WriteString(`" alt="`)

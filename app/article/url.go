@@ -110,3 +110,31 @@ func renderableURL(s string, allowMailto bool) bool {
 	}
 	return true
 }
+
+// MediaPrefix starts the source of an image that Margin keeps itself.
+const MediaPrefix = "/media/"
+
+// IsMediaSrc reports whether s names an image Margin keeps itself:
+// MediaPrefix followed by exactly 64 lower-case hex digits (the SHA-256 of
+// the image's bytes). It is the one relative form an image source may take.
+func IsMediaSrc(s string) bool {
+	if len(s) != len(MediaPrefix)+64 || !strings.HasPrefix(s, MediaPrefix) {
+		return false
+	}
+	for _, c := range []byte(s[len(MediaPrefix):]) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// imageSrcOK is the check on an image source kept in the model: an
+// address SafeURL keeps as it is, or one of Margin's own images.
+func imageSrcOK(s string) bool {
+	if IsMediaSrc(s) {
+		return true
+	}
+	got, ok := SafeURL(s, "", false)
+	return ok && got == s
+}

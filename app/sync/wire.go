@@ -20,6 +20,10 @@ const (
 	maxFieldBytes = 1 << 20 // one field's JSON value; an article's model is the big one
 )
 
+// MaxFieldBytes is the largest JSON value of one field, which bounds how
+// large an article's model may be to sync.
+const MaxFieldBytes = maxFieldBytes
+
 // Kind is the kind of a synced object.
 type Kind string
 

@@ -25,6 +25,9 @@ func articleHTML(a *article.Article, blocks []string) string {
 			b.WriteString(` dir="rtl"`)
 		}
 	}
+	if dir := a.Meta.Dir; dir == "ltr" || dir == "rtl" {
+		b.WriteString(` dir="` + dir + `"`)
+	}
 	b.WriteString(`>`)
 	b.WriteString(headHTML(a))
 	b.WriteString(`<div class="article-body">`)

@@ -330,6 +330,18 @@ func (d *Device) ChangePassword(ctx context.Context, password, newPassword strin
 	return d.api.ChangePassword(ctx, password, newPassword)
 }
 
+// Tokens lists the account's API tokens, newest first.
+func (d *Device) Tokens(ctx context.Context) ([]client.Token, error) { return d.api.Tokens(ctx) }
+
+// CreateToken makes an API token that may import, for the bookmarklet,
+// and returns it with its secret.
+func (d *Device) CreateToken(ctx context.Context, name string) (client.Token, string, error) {
+	return d.api.CreateToken(ctx, name, client.ScopeImport)
+}
+
+// RevokeToken revokes one of the account's API tokens.
+func (d *Device) RevokeToken(ctx context.Context, id string) error { return d.api.DeleteToken(ctx, id) }
+
 // DeleteAccount deletes the account and its data on the server, then the
 // account's copy on this device; the device goes back to being a guest's.
 func (d *Device) DeleteAccount(ctx context.Context, password string) error {

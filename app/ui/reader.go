@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -134,11 +135,20 @@ func (r *Reader) load(ctx app.Context) {
 		r.loadAnnotations(ctx)
 	}
 	if app.IsServer {
-		a, err := r.fetch(ctx, id)
+		// The server's own address for the page may name whose library
+		// it is drawn from (library.ScopeParam).
+		a, err := r.fetch(library.WithScope(ctx, ctx.Page().URL()), id)
 		r.settle(ctx, path, a, err)
 		return
 	}
 	ctx.Async(func() {
+		if a, ok := r.madeHere(ctx, id); ok {
+			ctx.Dispatch(func(ctx app.Context) {
+				r.settle(ctx, path, a, nil)
+				ctx.Defer(func(ctx app.Context) { r.arrive(ctx, false) })
+			})
+			return
+		}
 		if hs, ok := r.src.(htmlSource); ok {
 			c, cancel := context.WithTimeout(ctx, loadTimeout)
 			h, err := hs.ArticleHTML(c, id)
@@ -155,17 +165,39 @@ func (r *Reader) load(ctx app.Context) {
 }
 
 // fetch gets the article's model from the library, or, when the network
-// fails, from the copy kept on this device.
+// fails or the server has no such article, from the copy kept on this
+// device: an article made here (pasted, or from a file) is on the server
+// only once it has synced, and never for a guest.
 func (r *Reader) fetch(ctx context.Context, id string) (*article.Article, error) {
 	c, cancel := context.WithTimeout(ctx, loadTimeout)
 	defer cancel()
 	a, err := r.src.Article(c, id)
-	if err != nil && r.notes != nil && errors.Is(err, client.ErrUnreachable) {
+	if err != nil && r.notes != nil && keptMayHave(err) {
 		if kept, kerr := r.notes.Article(c, id); kerr == nil {
 			return kept, nil
 		}
 	}
 	return a, err
+}
+
+// madeHere returns the copy on this device of an article pasted or
+// opened from a file (its id starts with "p"), on this device or on
+// another that synced it here: that copy is the article itself, and the
+// server, asked first, would answer 404 until it syncs.
+func (r *Reader) madeHere(ctx context.Context, id string) (*article.Article, bool) {
+	if r.notes == nil || !strings.HasPrefix(id, "p") {
+		return nil, false
+	}
+	c, cancel := context.WithTimeout(ctx, loadTimeout)
+	defer cancel()
+	a, err := r.notes.Article(c, id)
+	return a, err == nil
+}
+
+// keptMayHave reports whether the copy kept on this device may stand in
+// for the server's answer err.
+func keptMayHave(err error) bool {
+	return errors.Is(err, client.ErrUnreachable) || errors.Is(err, library.ErrNotFound)
 }
 
 // paint shows the article at path from its HTML, or the error that kept it.
@@ -174,8 +206,9 @@ func (r *Reader) paint(ctx app.Context, path, h string, err error) {
 		return // the reader moved on
 	}
 	if err != nil {
-		if r.notes != nil && errors.Is(err, client.ErrUnreachable) {
-			// Offline: the copy kept on this device, if there is one.
+		if r.notes != nil && keptMayHave(err) {
+			// Offline, or an article made here: the copy kept on this
+			// device, if there is one.
 			id := r.id
 			ctx.Async(func() {
 				a, err := r.fetch(ctx, id)

@@ -5,9 +5,11 @@
 // runs (see main_wasm.go).
 //
 //	margin serve [--addr localhost:8080] [--data ./data] [--db postgres://…] [--signup open|closed]
+//	             [--allow-private-network] [--allow-host host:port]…
 //	margin user add NAME        (the password is read from stdin's first line, or asked for)
 //	margin user passwd NAME
 //	margin backup FILE
+//	margin import [--user NAME] [--allow-private-network] [--allow-host host:port]… URL|FILE…
 package main
 
 import (
@@ -56,6 +58,9 @@ const usage = `Usage:
                               standard input's first line, or asked for
   margin user passwd NAME     set an account's password and end its sessions
   margin backup FILE          write a consistent copy of the SQLite database
+  margin import URL|FILE…     import pages and .html/.md/.txt files into the
+                              shared library, or with --user NAME into that
+                              reader's own
   margin help                 show this help
 
 Every command takes --data and --db; run "margin serve -h" for the flags.
@@ -74,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return user(ctx, args, stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -119,6 +126,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	signup := fl.String("signup", "open", "`open` lets anyone make an account; closed leaves it to \"margin user add\"")
 	publicURL := fl.String("public-url", "", "`origin` the server is reached at, for link previews and cookies (default: the request's)")
 	precompressed := fl.Bool("precompressed", true, "send browsers the brotli or gzip copy of app.wasm; false sends it as it is")
+	guard := addGuardFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -145,7 +153,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	ui.Register(lib, nil)
+	// Pages show the shared library, and a signed-in reader's own
+	// articles to them.
+	ui.Register(server.PageSource(lib), nil)
 	if _, err := fs.Stat(web.FS, "app.wasm"); err != nil {
 		log.Warn("web/app.wasm is missing from this build: pages show, but the app will not start; build with make")
 	}
@@ -164,6 +174,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		Log:           log,
 		Store:         st,
 		SignupClosed:  *signup == "closed",
+		Importer:      guard.extractor(log),
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -5,6 +5,7 @@ package articles
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -56,7 +57,7 @@ func Load(seed fs.FS, dir string, log *slog.Logger) (*Collection, error) {
 	return c, nil
 }
 
-// loadFS adds every .md, .txt and .html file of fsys's folder dir. With a
+// loadFS adds every .md, .txt, .html and .json (model) file of fsys's folder dir. With a
 // logger, a file that fails is logged and skipped; without, it is an error.
 func (c *Collection) loadFS(fsys fs.FS, dir string, log *slog.Logger) error {
 	entries, err := fs.ReadDir(fsys, dir)
@@ -88,7 +89,7 @@ var errUnknownKind = errors.New("not an article file")
 
 func parseFile(fsys fs.FS, name string) (*article.Article, error) {
 	ext := strings.ToLower(path.Ext(name))
-	if ext != ".md" && ext != ".txt" && ext != ".html" && ext != ".htm" {
+	if ext != ".md" && ext != ".txt" && ext != ".html" && ext != ".htm" && ext != ".json" {
 		return nil, errUnknownKind
 	}
 	info, err := fs.Stat(fsys, name)
@@ -109,6 +110,8 @@ func parseFile(fsys fs.FS, name string) (*article.Article, error) {
 		a, err = article.FromMarkdown(string(b))
 	case ".txt":
 		a, err = article.FromText(string(b))
+	case ".json":
+		a, err = fromModel(b)
 	default:
 		a, err = article.FromHTML(string(b), "")
 	}
@@ -119,6 +122,36 @@ func parseFile(fsys fs.FS, name string) (*article.Article, error) {
 		a.Meta.Title = strings.TrimSuffix(path.Base(name), path.Ext(name))
 	}
 	return a, nil
+}
+
+// fromModel reads an article model as JSON, the form "margin import"
+// writes an imported page in: it keeps the page's id and its images'
+// addresses exactly.
+func fromModel(b []byte) (*article.Article, error) {
+	var a article.Article
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("%w: %v", article.ErrMalformed, err)
+	}
+	if err := article.Check(&a); err != nil {
+		return nil, err
+	}
+	if !validID(a.ID) {
+		a.ID = "" // named from its content instead
+	}
+	return &a, nil
+}
+
+// validID reports whether id may name an article in a reader address.
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Add puts a in the collection under an id made from its content, so the

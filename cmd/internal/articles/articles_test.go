@@ -115,3 +115,47 @@ func TestSameContentTwice(t *testing.T) {
 		t.Errorf("two files with the same text: %+v", sums)
 	}
 }
+
+// An article model (.json, as "margin import" writes a page into the
+// data folder) loads with its id and its images' addresses as they were;
+// a model that fails the checks is skipped like any broken file.
+func TestModelFiles(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "articles"), 0o755)
+	good := `{"id":"u0123456789abcdef0123","meta":{"title":"Imported page","url":"https://news.example/a"},
+		"blocks":[{"kind":"paragraph","runs":[{"text":"Imported text."}]},
+		{"kind":"figure","image":{"src":"/media/` + strings.Repeat("ab", 32) + `","alt":"A picture"}}]}`
+	bad := `{"id":"x","meta":{"title":"Bad"},"blocks":[{"kind":"paragraph","runs":[{"text":"x","href":"javascript:alert(1)"}]}]}`
+	badID := `{"id":"no spaces allowed","meta":{"title":"Renamed"},"blocks":[{"kind":"paragraph","runs":[{"text":"Kept all the same."}]}]}`
+	for name, body := range map[string]string{"good.json": good, "bad.json": bad, "badid.json": badID, "broken.json": `{"id":`} {
+		if err := os.WriteFile(filepath.Join(dir, "articles", name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs bytes.Buffer
+	c, err := Load(assets.FS, dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Article(context.Background(), "u0123456789abcdef0123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Meta.Title != "Imported page" || a.Text() != "Imported text." || a.Blocks[1].Image.Src != "/media/"+strings.Repeat("ab", 32) {
+		t.Errorf("model file: %+v", a)
+	}
+	sums, _ := c.Summaries(context.Background())
+	var titles []string
+	for _, s := range sums {
+		titles = append(titles, s.Meta.Title)
+		if s.Meta.Title == "Renamed" && s.ID == "no spaces allowed" {
+			t.Error("a model's invalid id was kept")
+		}
+	}
+	if len(sums) != 3 || !strings.Contains(strings.Join(titles, "|"), "Renamed") || strings.Contains(strings.Join(titles, "|"), "Bad") {
+		t.Errorf("library: %q", titles)
+	}
+	if strings.Count(logs.String(), "article file skipped") != 2 {
+		t.Errorf("want two skipped files logged:\n%s", logs.String())
+	}
+}

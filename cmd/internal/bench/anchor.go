@@ -186,9 +186,12 @@ func anchorPage(t *tab, url, waitJS string) (anchorRun, error) {
 // prepareAnchor makes the three folders: the reference copied and its
 // dependencies installed, the corpus generated, and Margin's program built.
 func (b *bench) prepareAnchor(ctx context.Context) (anchorFiles, error) {
-	src := filepath.Join(b.root, "..", "shared", "bench", "anchor-js")
 	var f anchorFiles
-	var err error
+	shared, err := sharedDir(b.root)
+	if err != nil {
+		return f, err
+	}
+	src := filepath.Join(shared, "bench", "anchor-js")
 	if f.ref, err = b.freshDir("anchor-js"); err != nil {
 		return f, err
 	}

@@ -5,7 +5,8 @@
 // re-anchoring 200 annotations on an edited text beside the JavaScript
 // reference in ../shared/bench/anchor-js, highlighting, and the sync
 // server: push throughput beside a bare net/http + SQLite handler (in
-// ./pushref), a full pull, and its memory with 1,000 event streams. Every
+// ./pushref), a full pull, and its memory with 1,000 event streams, and
+// article extraction beside Mozilla Readability (in ./readability). Every
 // figure stands beside its reference, with a ratio and, where there is a
 // target, PASS or MISSED.
 //
@@ -13,7 +14,7 @@
 // both); the anchor part alone needs no build. It exits non-zero only when
 // it cannot measure, not when a target is missed. Work files go in .bench/.
 //
-//	MARGIN_BIN=bin/margin go run ./cmd/internal/bench [-parts sizes,load,throttled,long,anchor,annotate,sync]
+//	MARGIN_BIN=bin/margin go run ./cmd/internal/bench [-parts sizes,load,throttled,long,anchor,annotate,sync,extract]
 package main
 
 import (
@@ -72,7 +73,7 @@ const (
 	longRuns      = 5
 )
 
-var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate", "sync"}
+var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate", "sync", "extract"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -94,8 +95,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		parts[p] = true
 	}
 
-	// Every part but anchor measures bin/margin.
-	b, err := setup(stdout, stderr, len(parts) > 1 || !parts["anchor"])
+	// Every part but anchor and extract measures bin/margin.
+	needMargin := false
+	for p := range parts {
+		needMargin = needMargin || p != "anchor" && p != "extract"
+	}
+	b, err := setup(stdout, stderr, needMargin)
 	if err != nil {
 		return err
 	}
@@ -125,6 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"anchor", fmt.Sprintf("5. Re-anchoring 200 annotations in headless Chromium (median of %d rounds; reference: bench/anchor-js)", anchorReps), b.anchor},
 		{"annotate", fmt.Sprintf("6. Highlighting a 20,000-word article (median of %d presses and %d openings; reference: the budgets)", highlightRuns, openRuns), b.annotate},
 		{"sync", fmt.Sprintf("7. Sync server on loopback, SQLite (%d devices for %s; reference: bench/pushref, a bare net/http + SQLite handler, and the budgets)", memStreams, syncLoadFor), b.syncBench},
+		{"extract", fmt.Sprintf("8. Article extraction on the server (median of %d and %d runs; reference: Mozilla Readability in headless Chromium)", extractRuns, extractRunsLarge), b.extractPart},
 	} {
 		if !parts[p.name] {
 			continue

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"margin/app/article"
@@ -26,8 +27,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Version()})
 }
 
+// listArticles answers the reader's library: the shared articles, and a
+// signed-in reader's own before them.
 func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
-	items, err := s.cfg.Articles.Summaries(r.Context())
+	userID, _, err := s.viewer(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	items, err := s.librarySummaries(r.Context(), userID)
 	if err != nil {
 		respond.Error(w, r, respond.Internal(), err)
 		return
@@ -54,7 +62,9 @@ func (s *Server) getArticleHTML(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// article finds the article named in the path, or answers why not.
+// article finds the article named in the path, shared or the signed-in
+// reader's own, or answers why not: another reader's article is not
+// found, like one that does not exist.
 func (s *Server) article(w http.ResponseWriter, r *http.Request) (*article.Article, bool) {
 	id := r.PathValue("id")
 	if _, ok := ui.ArticleID("/a/" + id); !ok {
@@ -62,6 +72,19 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) (*article.Artic
 		return nil, false
 	}
 	a, err := s.cfg.Articles.Article(r.Context(), id)
+	if errors.Is(err, library.ErrNotFound) {
+		var userID string
+		var signedIn bool
+		if userID, signedIn, err = s.viewer(r); err != nil {
+			s.storeError(w, r, err)
+			return nil, false
+		}
+		if signedIn {
+			a, err = s.ownArticle(r.Context(), userID, id)
+		} else {
+			err = fmt.Errorf("article %q: %w", id, library.ErrNotFound)
+		}
+	}
 	if errors.Is(err, library.ErrNotFound) {
 		respond.Error(w, r, respond.NotFound("article"), err)
 		return nil, false

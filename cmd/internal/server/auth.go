@@ -109,23 +109,53 @@ type authed func(w http.ResponseWriter, r *http.Request, sess store.Session)
 // signedIn runs h with the request's session, or answers 401.
 func (s *Server) signedIn(h authed) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		hash, ok := s.sessionHash(r)
-		if !ok {
-			respond.Error(w, r, signedOut, nil)
-			return
+		if sess, ok := s.session(w, r); ok {
+			h(w, r, sess)
 		}
-		sess, err := s.cfg.Store.Session(r.Context(), hash, time.Now())
-		if errors.Is(err, store.ErrNotFound) {
-			s.clearSession(w, r)
-			respond.Error(w, r, signedOut, err)
-			return
-		}
-		if err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-		h(w, r, sess)
 	}
+}
+
+// session returns the request's session, or answers 401 (or the store's
+// failure) and returns false.
+func (s *Server) session(w http.ResponseWriter, r *http.Request) (store.Session, bool) {
+	hash, ok := s.sessionHash(r)
+	if !ok {
+		respond.Error(w, r, signedOut, nil)
+		return store.Session{}, false
+	}
+	sess, err := s.cfg.Store.Session(r.Context(), hash, time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		s.clearSession(w, r)
+		respond.Error(w, r, signedOut, err)
+		return store.Session{}, false
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return store.Session{}, false
+	}
+	return sess, true
+}
+
+// viewer returns the id of the user signed in on r, for routes that
+// anyone may read and a signed-in reader sees more of: without a store,
+// a session cookie, or with one that is unknown or expired, the reader is
+// a guest ("", false). A store failure is an error.
+func (s *Server) viewer(r *http.Request) (string, bool, error) {
+	if s.cfg.Store == nil {
+		return "", false, nil
+	}
+	hash, ok := s.sessionHash(r)
+	if !ok {
+		return "", false, nil
+	}
+	sess, err := s.cfg.Store.Session(r.Context(), hash, time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return sess.UserID, true, nil
 }
 
 // storeError answers a store failure that has no meaning of its own

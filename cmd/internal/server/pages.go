@@ -33,16 +33,38 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
+	own := false // the page shows the signed-in reader's own article or library
+	render := r
 	if !ui.Known(r.URL.Path) {
 		status = http.StatusNotFound
 	} else if id, ok := ui.ArticleID(r.URL.Path); ok && !s.cfg.Articles.Has(id) {
-		status = http.StatusNotFound
+		var done func()
+		var err error
+		render, own, done, err = s.scopedPage(r, id)
+		if err != nil {
+			s.log.Error("page: the reader's own article", "path", r.URL.Path, "err", err)
+			http.Error(w, "Something went wrong on the server. Try again in a moment.", http.StatusInternalServerError)
+			return
+		}
+		defer done()
+		if !own {
+			status = http.StatusNotFound
+		}
+	} else {
+		var done func()
+		var err error
+		if render, own, done, err = s.scopedPage(r, ""); err != nil {
+			// The page still shows: the shared library, and the app
+			// asks for the reader's own once it runs.
+			s.log.Warn("page: the reader's library", "path", r.URL.Path, "err", err)
+		}
+		defer done()
 	}
-	r.Header.Del("If-None-Match")
-	r.Header.Del("If-Modified-Since")
+	render.Header.Del("If-None-Match")
+	render.Header.Del("If-Modified-Since")
 
 	rec := &recorder{header: http.Header{}}
-	s.app.ServeHTTP(rec, r)
+	s.app.ServeHTTP(rec, render)
 	if rec.status != 0 && rec.status != http.StatusOK {
 		// go-app failed to render; pass its answer on as it is.
 		copyHeader(w.Header(), rec.header)
@@ -61,6 +83,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
+	if own {
+		// One reader's page: no shared cache may keep it for another.
+		h.Set("Cache-Control", "private, no-cache")
+		h.Add("Vary", "Cookie")
+	}
 	h.Add("Vary", "Accept-Encoding")
 	if static.Accepts(r.Header.Get("Accept-Encoding"), "gzip") {
 		if z, err := gzipped(body); err != nil {

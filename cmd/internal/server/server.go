@@ -20,6 +20,7 @@ import (
 
 	"margin/cmd/internal/account"
 	"margin/cmd/internal/articles"
+	"margin/cmd/internal/extract"
 	"margin/cmd/internal/static"
 	"margin/cmd/internal/store"
 )
@@ -54,8 +55,12 @@ type Config struct {
 	// Hasher hashes passwords; nil means account.DefaultParams with as
 	// many hashes at once as there are CPUs.
 	Hasher *account.Hasher
-	// Limits bounds sign-in attempts and event streams; zero fields take
-	// the defaults (see Limits).
+	// Importer fetches and extracts the articles readers import
+	// (POST /api/import); nil leaves import off: the route answers 503
+	// saying so.
+	Importer extract.Importer
+	// Limits bounds sign-in attempts, imports and event streams; zero
+	// fields take the defaults (see Limits).
 	Limits Limits
 	// Timeouts bound slow and idle connections; zero fields take the
 	// defaults (see Timeouts).
@@ -77,6 +82,13 @@ type Limits struct {
 	// all (default 2,000; a new stream beyond it is refused with 429).
 	StreamsPerUser int
 	Streams        int
+	// ImportsPerUser imports by one reader (or, with tokens, one token)
+	// within ImportWindow (default 30 a minute); the next is refused with
+	// 429 until the oldest is a window old. Imports caps the imports
+	// running at once on the server (default 8; beyond it, 503).
+	ImportsPerUser int
+	ImportWindow   time.Duration
+	Imports        int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -85,6 +97,9 @@ func (l Limits) withDefaults() Limits {
 	l.SignInWindow = cmp.Or(l.SignInWindow, time.Minute)
 	l.StreamsPerUser = cmp.Or(l.StreamsPerUser, 20)
 	l.Streams = cmp.Or(l.Streams, 2000)
+	l.ImportsPerUser = cmp.Or(l.ImportsPerUser, 30)
+	l.ImportWindow = cmp.Or(l.ImportWindow, time.Minute)
+	l.Imports = cmp.Or(l.Imports, 8)
 	return l
 }
 
@@ -126,6 +141,8 @@ type Server struct {
 	accountLimits *account.Limiter // sign-in attempts by account name
 	addressLimits *account.Limiter // sign-in attempts by client address
 	hub           *hub             // open event streams
+	importLimits  *account.Limiter // imports by user (or token)
+	importSlots   chan struct{}    // one per import running
 }
 
 // New returns a server for cfg. ui.Register must have been called: the
@@ -156,6 +173,8 @@ func New(cfg Config) (*Server, error) {
 		accountLimits: account.NewLimiter(cfg.Limits.SignInPerAccount, cfg.Limits.SignInWindow, limiterKeys),
 		addressLimits: account.NewLimiter(cfg.Limits.SignInPerAddress, cfg.Limits.SignInWindow, limiterKeys),
 		hub:           newHub(cfg.Limits.StreamsPerUser, cfg.Limits.Streams),
+		importLimits:  account.NewLimiter(cfg.Limits.ImportsPerUser, cfg.Limits.ImportWindow, limiterKeys),
+		importSlots:   make(chan struct{}, cfg.Limits.Imports),
 	}
 	s.app = s.newAppHandler()
 	if s.handler, err = s.routes(); err != nil {

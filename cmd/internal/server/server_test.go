@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -21,6 +20,7 @@ import (
 	"margin/app/ui"
 	"margin/assets"
 	"margin/cmd/internal/articles"
+	"margin/cmd/internal/pgtest"
 )
 
 var (
@@ -53,8 +53,9 @@ func TestMain(m *testing.M) {
 	}
 	a.Meta.Title = hostileTitle
 	hostileID = lib.Add(a)
-	ui.Register(lib, nil)
-	os.Exit(m.Run())
+	ui.Register(PageSource(lib), nil)
+	// Some tests run on PostgreSQL too; Main stops it at the end.
+	pgtest.Main(m)
 }
 
 // webFS stands in for the built web/ folder.
@@ -451,7 +452,8 @@ func TestSecurityHeaders(t *testing.T) {
 	for _, path := range []string{"/", "/api/articles", "/web/margin.css", "/nowhere"} {
 		resp, _ := get(t, ts.URL+path)
 		csp := resp.Header.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "'wasm-unsafe-eval'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		if !strings.Contains(csp, "'wasm-unsafe-eval'") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+			!strings.Contains(csp, "img-src 'self' data:;") || strings.Contains(csp, "http:") || strings.Contains(csp, "https:") {
 			t.Errorf("%s: CSP %q", path, csp)
 		}
 		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {

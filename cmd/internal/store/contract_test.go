@@ -33,6 +33,8 @@ func runContract(t *testing.T, open opener) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"DeleteUser", testDeleteUser},
+		{"Tokens", testTokens},
+		{"TokenLimit", testTokenLimit},
 		{"PushPull", testPushPull},
 		{"Invalid", testInvalid},
 		{"S2LostReply", testLostReply},
@@ -47,6 +49,10 @@ func runContract(t *testing.T, open opener) {
 		{"Notify", testNotify},
 		{"Hooks", testHooks},
 		{"BigPages", testBigPages},
+		{"Media", testMedia},
+		{"PutArticle", testPutArticle},
+		{"ArticleIndexFollowsPush", testArticleIndexFollowsPush},
+		{"ArticleIndexMigration", testArticleIndexMigration},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -52,6 +52,14 @@ func migrations(dialect string) ([]migration, error) {
 	return out, nil
 }
 
+// afterMigration holds, by migration number, the Go part of a migration
+// that SQL alone cannot do portably, run in the same transaction: 2 makes
+// the index of article objects, whose rows are summaries decoded from the
+// stored models.
+var afterMigration = map[int64]func(context.Context, querier) error{
+	2: indexExisting,
+}
+
 // SchemaVersion is the newest schema this binary knows, the same for both
 // dialects.
 func SchemaVersion() int64 {
@@ -92,6 +100,11 @@ func (s *db) migrate(ctx context.Context) error {
 		for _, m := range all[cur:] {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("applying %s: %w", m.name, err)
+			}
+			if fill := afterMigration[m.version]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return fmt.Errorf("applying %s: %w", m.name, err)
+				}
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 				m.version, m.name, ms(time.Now())); err != nil {

@@ -330,17 +330,25 @@ func (st *pushState) loadChunk(ctx context.Context, tx querier, kind msync.Kind,
 	return rows.Err()
 }
 
-// flush writes the push's changes: objects, revisions and the processed
-// mutations' hashes, many rows a statement.
+// flush writes the push's changes: objects, the index rows of articles
+// among them, revisions and the processed mutations' hashes, many rows a
+// statement.
 func (st *pushState) flush(ctx context.Context, tx querier) error {
 	var objects [][]any
+	var articles []*msync.Record
 	for _, k := range st.dirty {
 		r := st.records[k]
 		objects = append(objects, []any{st.userID, string(k.Kind), k.ID, r.Version, int64(r.Deleted), r.Created, st.now, encodeFields(r.Fields)})
+		if k.Kind == msync.KindArticle {
+			articles = append(articles, r)
+		}
 	}
 	if err := insertRows(ctx, tx, `INSERT INTO objects (user_id, kind, id, version, deleted_hlc, created_at, updated_at, fields) VALUES `,
 		` ON CONFLICT (user_id, kind, id) DO UPDATE SET version = excluded.version,
 			deleted_hlc = excluded.deleted_hlc, updated_at = excluded.updated_at, fields = excluded.fields`, objects); err != nil {
+		return err
+	}
+	if err := indexArticles(ctx, tx, st.userID, articles); err != nil {
 		return err
 	}
 	var revs [][]any

@@ -12,6 +12,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -34,6 +35,8 @@ var (
 	ErrResetRequired = errors.New("store: cursor older than the tombstone horizon")
 	// ErrSchemaTooNew: the database was migrated by a newer Margin.
 	ErrSchemaTooNew = errors.New("store: the database was written by a newer version of Margin")
+	// ErrTooMany: the user holds as many tokens as they may (409).
+	ErrTooMany = errors.New("store: too many")
 	// ErrBusy: a transient failure after retries; nothing was committed
 	// (503 with Retry-After).
 	ErrBusy = errors.New("store: busy")
@@ -87,7 +90,7 @@ type Store interface {
 	// SetPassword replaces a user's password hash.
 	SetPassword(ctx context.Context, userID, passwordHash string) error
 	// DeleteUser removes the user and everything that is theirs:
-	// sessions, clients, objects, revisions.
+	// sessions, tokens, clients, objects, revisions.
 	DeleteUser(ctx context.Context, userID string) error
 
 	// CreateSession stores a new session.
@@ -99,6 +102,21 @@ type Store interface {
 	// user's sessions but keep (which may be "").
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteSessions(ctx context.Context, userID, keep string) error
+
+	// CreateToken stores a new API token (t's ID is made, LastUsed is
+	// zero) and returns it, unless the user holds max tokens already
+	// (ErrTooMany). No such user is ErrNotFound, a hash stored already
+	// ErrExists.
+	CreateToken(ctx context.Context, t Token, max int) (Token, error)
+	// Tokens returns the user's tokens, newest first.
+	Tokens(ctx context.Context, userID string) ([]Token, error)
+	// TokenByHash returns the token with the given secret's hash, or
+	// ErrNotFound, and marks it used at now (written at most once a
+	// minute).
+	TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error)
+	// DeleteToken revokes one of the user's tokens; an id that is not
+	// one of theirs is ErrNotFound.
+	DeleteToken(ctx context.Context, userID, id string) error
 
 	// Push applies a push for userID in one transaction, as
 	// margin/app/sync describes: mutations already applied are skipped,
@@ -127,6 +145,32 @@ type Store interface {
 	// older than olderThan anyway, raising the users' horizons. It
 	// returns how many it purged.
 	CollectTombstones(ctx context.Context, olderThan time.Time) (int, error)
+
+	// PutArticle writes doc, an article model's JSON, as the user's
+	// article object id (kind article, field doc), an edit by ServerClient
+	// at now, so it syncs to all the user's devices; the caller Notifies
+	// them. The object and its library index change in one transaction.
+	// Errors: ErrDeleted (the user deleted that id), msync.ErrInvalid
+	// (not a valid article, or larger than msync.MaxFieldBytes),
+	// ErrNotFound (no such user), ErrBusy.
+	PutArticle(ctx context.Context, userID, id string, doc json.RawMessage, now time.Time) (OwnArticle, error)
+	// OwnArticles lists the user's own article objects (those the server
+	// imported for them and those their devices pushed), the latest
+	// stored first, from the index: no model is decoded.
+	OwnArticles(ctx context.Context, userID string) ([]OwnArticle, error)
+	// ArticleByURL returns the user's own article with the canonical
+	// address url, or ErrNotFound.
+	ArticleByURL(ctx context.Context, userID, url string) (OwnArticle, error)
+	// ArticleDoc returns the model JSON of the user's own article id, or
+	// ErrNotFound (also for another user's article).
+	ArticleDoc(ctx context.Context, userID, id string) (json.RawMessage, error)
+
+	// PutMedia stores an image by the SHA-256 of its bytes (which
+	// m.Hash must be); storing a hash again changes nothing. Media
+	// returns one, or ErrNotFound. Images are not any user's: an
+	// article's images are found by their hashes.
+	PutMedia(ctx context.Context, m Media) error
+	Media(ctx context.Context, hash string) (Media, error)
 
 	// Notify tells every listener (in this process and, on PostgreSQL,
 	// in every server on the same database) that userID's objects
