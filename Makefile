@@ -10,7 +10,7 @@ WASMENV := GOOS=js GOARCH=wasm
 
 # Everything either binary is built from.
 GO_SOURCES := $(shell find app cmd assets web -name '*.go' -not -path '*/testdata/*') go.mod go.sum
-SERVED     := $(shell find web assets -type f -not -name '*.go' -not -name 'app.wasm*' -not -name '*.br' -not -name '*.gz' -not -name '*.sums')
+SERVED     := $(shell find web assets -type f -not -name '*.go' -not -name '*.wasm' -not -name '*.br' -not -name '*.gz' -not -name '*.sums')
 
 .PHONY: all run build wasm test vet fuzz bench clean
 
@@ -23,8 +23,8 @@ run: build
 ## build: the server binary at bin/margin, with the app inside
 build: bin/margin
 
-## wasm: the browser app at web/app.wasm and its compressed copies
-wasm: web/app.wasm.br
+## wasm: the browser app at web/app.wasm, the converter at web/convert.wasm, and their compressed copies
+wasm: web/app.wasm.br web/convert.wasm.br
 
 web/app.wasm: $(GO_SOURCES)
 	$(WASMENV) $(GO) build $(FLAGS) -o web/app.wasm ./cmd/margin
@@ -32,7 +32,14 @@ web/app.wasm: $(GO_SOURCES)
 web/app.wasm.br: web/app.wasm
 	$(GO) run ./cmd/internal/precompress web/app.wasm
 
-bin/margin: web/app.wasm.br $(GO_SOURCES) $(SERVED)
+# The module that converts pasted text and files, loaded on first use.
+web/convert.wasm: $(GO_SOURCES)
+	$(WASMENV) $(GO) build $(FLAGS) -tags convert -o web/convert.wasm ./cmd/convert
+
+web/convert.wasm.br: web/convert.wasm
+	$(GO) run ./cmd/internal/precompress web/convert.wasm
+
+bin/margin: web/app.wasm.br web/convert.wasm.br $(GO_SOURCES) $(SERVED)
 	$(GO) build $(FLAGS) -o bin/margin ./cmd/margin
 
 ## vet: gofmt and go vet, natively and for the browser
@@ -64,4 +71,4 @@ bench: build
 	MARGIN_BIN=$(CURDIR)/bin/margin $(GO) run ./cmd/internal/bench
 
 clean:
-	rm -rf bin web/app.wasm web/*.br web/*.gz web/*.sums .bench
+	rm -rf bin web/app.wasm web/convert.wasm web/*.br web/*.gz web/*.sums .bench

@@ -56,3 +56,9 @@ func OnNavigate(f func(url string)) {
 func Href() string {
 	return js.Global().Get("location").Get("href").String()
 }
+
+// GoTo navigates the app to path through goappNav, as a link would, so
+// OnNavigate's f sees it (go-app's Context.Navigate bypasses it).
+func GoTo(path string) {
+	js.Global().Call("goappNav", path)
+}

@@ -64,3 +64,6 @@ func Href() string { return "/" }
 
 // StartWorker does nothing outside a browser.
 func StartWorker() {}
+
+// GoTo does nothing outside the browser.
+func GoTo(path string) {}

@@ -21,6 +21,9 @@ func articleHTML(a *article.Article, blocks []string) string {
 	b.WriteString(`<article class="reader-article" data-id="` + html.EscapeString(a.ID) + `"`)
 	if lang := a.Meta.Lang; lang != "" {
 		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
+		if rightToLeft(lang) {
+			b.WriteString(` dir="rtl"`)
+		}
 	}
 	if dir := a.Meta.Dir; dir == "ltr" || dir == "rtl" {
 		b.WriteString(` dir="` + dir + `"`)
@@ -78,4 +81,15 @@ func headHTML(a *article.Article) string {
 	}
 	b.WriteString(`</header>`)
 	return b.String()
+}
+
+// rightToLeft reports whether text in the language tagged lang reads
+// right to left, by its primary subtag.
+func rightToLeft(lang string) bool {
+	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	switch primary {
+	case "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi":
+		return true
+	}
+	return false
 }

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"margin/app/browser"
+	"margin/app/client"
 	"margin/app/library"
+	"margin/app/local"
 )
 
 // loadTimeout bounds how long a page waits for its data.
@@ -21,7 +24,12 @@ type Library struct {
 	src    library.Source
 	dev    *Device // nil on the server
 	status status
-	items  []library.Summary
+	items  []library.Summary // the server's list
+	// kept are the articles this device keeps, which the list shows
+	// beside the server's (see mergeLibrary); read once the page is
+	// mounted, as the server cannot know them.
+	kept    []local.Kept
+	stopNet func()
 }
 
 func (l *Library) OnInit() {
@@ -46,6 +54,62 @@ func (l *Library) OnNav(ctx app.Context) {
 func (l *Library) OnMount(ctx app.Context) {
 	browser.Mark("margin-mounted")
 	browser.MarkAfterPaint("margin-painted")
+	l.loadKept(ctx)
+	l.importQueued(ctx)
+	l.stopNet = browser.OnOnline(func(online bool) {
+		if online {
+			ctx.Dispatch(l.importQueued)
+		}
+	})
+}
+
+func (l *Library) OnDismount() {
+	if l.stopNet != nil {
+		l.stopNet()
+		l.stopNet = nil
+	}
+}
+
+// loadKept reads the articles kept on this device into the list.
+func (l *Library) loadKept(ctx app.Context) {
+	if l.dev == nil {
+		return
+	}
+	dev := l.dev
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		kept, err := dev.Kept(c)
+		if err != nil {
+			app.Logf("ui: library: the articles on this device: %v", err)
+			return
+		}
+		ctx.Dispatch(func(app.Context) { l.kept = kept })
+	})
+}
+
+// importQueued imports the addresses kept while offline, then shows the
+// list again with them.
+func (l *Library) importQueued(ctx app.Context) {
+	if l.dev == nil || len(l.dev.Queued()) == 0 || !browser.Online() {
+		return
+	}
+	dev := l.dev
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, 4*importTimeout)
+		defer cancel()
+		n, err := dev.ImportQueued(c)
+		if err != nil {
+			app.Logf("ui: library: importing the waiting links: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			l.status = neverLoaded
+			l.load(ctx)
+		})
+	})
 }
 
 // load reads the summaries once: directly on the server, which waits for
@@ -78,7 +142,10 @@ func (l *Library) load(ctx app.Context) {
 
 func (l *Library) settle(items []library.Summary, err error) ([]library.Summary, status) {
 	if err != nil {
-		app.Logf("ui: library: %v", err)
+		if !errors.Is(err, client.ErrUnreachable) {
+			// Offline is no error: the list shows what the device keeps.
+			app.Logf("ui: library: %v", err)
+		}
 		return nil, failed
 	}
 	return items, loaded
@@ -89,6 +156,7 @@ func (l *Library) Render() app.UI {
 		&topBar{dev: l.dev},
 		app.Main().Class("library").ID("main").Body(
 			app.H1().Class("library-title").Text("Library"),
+			&importBox{dev: l.dev},
 			l.renderList(),
 		),
 		app.If(l.status == loaded, func() app.UI {
@@ -98,16 +166,25 @@ func (l *Library) Render() app.UI {
 }
 
 func (l *Library) renderList() app.UI {
-	switch l.status {
-	case failed:
+	var items []library.Summary
+	if l.status == loaded || l.status == failed {
+		items = mergeLibrary(l.items, l.kept)
+	}
+	switch {
+	case l.status == failed && len(items) == 0:
 		return notice("The library could not be loaded.",
 			"Check your connection; it loads again when you come back to this page.")
-	case loaded:
-		if len(l.items) == 0 {
-			return notice("Your library is empty.", "Articles you add show up here.")
-		}
-		return app.Ol().Class("cards").Body(
-			app.Range(l.items).Slice(func(i int) app.UI { return card(l.items[i]) }),
+	case l.status == loaded && len(items) == 0:
+		return notice("Your library is empty.", "Articles you add show up here.")
+	case l.status == loaded || l.status == failed:
+		return app.Div().Body(
+			app.If(l.status == failed, func() app.UI {
+				return app.P().Class("library-offline").ID("library-offline").
+					Text("The server could not be reached: these are the articles saved on this device.")
+			}),
+			app.Ol().Class("cards").Body(
+				app.Range(items).Slice(func(i int) app.UI { return card(items[i]) }),
+			),
 		)
 	default:
 		return app.P().Class("loading").Attr("aria-busy", true).Text("Loading your library…")

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -56,6 +57,11 @@ type Reader struct {
 	lazy bool
 
 	stopTracking func()
+	stopMargin   func()
+	// mountCtx is the reader's own context: work deferred through it runs
+	// even when the element whose event started it (a toolbar button)
+	// is gone by then, which go-app's event contexts do not.
+	mountCtx app.Context
 
 	ann       annotations
 	knownTags []string // tags used on every article, for suggestions
@@ -83,7 +89,9 @@ func (r *Reader) OnNav(ctx app.Context) { r.load(ctx) }
 
 func (r *Reader) OnMount(ctx app.Context) {
 	browser.Mark("margin-mounted")
+	r.mountCtx = ctx
 	ctx.Handle(panelAction, r.togglePanel)
+	ctx.Handle(marginAction, r.toggleMargin)
 	r.startAnnotating(ctx)
 	r.loadAnnotations(ctx)
 	ctx.Defer(func(ctx app.Context) {
@@ -94,6 +102,10 @@ func (r *Reader) OnMount(ctx app.Context) {
 
 func (r *Reader) OnDismount() {
 	r.stopAnnotating()
+	if r.stopMargin != nil {
+		r.stopMargin()
+		r.stopMargin = nil
+	}
 	if r.stopTracking != nil {
 		r.stopTracking()
 		r.stopTracking = nil
@@ -130,6 +142,13 @@ func (r *Reader) load(ctx app.Context) {
 		return
 	}
 	ctx.Async(func() {
+		if a, ok := r.madeHere(ctx, id); ok {
+			ctx.Dispatch(func(ctx app.Context) {
+				r.settle(ctx, path, a, nil)
+				ctx.Defer(func(ctx app.Context) { r.arrive(ctx, false) })
+			})
+			return
+		}
 		if hs, ok := r.src.(htmlSource); ok {
 			c, cancel := context.WithTimeout(ctx, loadTimeout)
 			h, err := hs.ArticleHTML(c, id)
@@ -146,17 +165,39 @@ func (r *Reader) load(ctx app.Context) {
 }
 
 // fetch gets the article's model from the library, or, when the network
-// fails, from the copy kept on this device.
+// fails or the server has no such article, from the copy kept on this
+// device: an article made here (pasted, or from a file) is on the server
+// only once it has synced, and never for a guest.
 func (r *Reader) fetch(ctx context.Context, id string) (*article.Article, error) {
 	c, cancel := context.WithTimeout(ctx, loadTimeout)
 	defer cancel()
 	a, err := r.src.Article(c, id)
-	if err != nil && r.notes != nil && errors.Is(err, client.ErrUnreachable) {
+	if err != nil && r.notes != nil && keptMayHave(err) {
 		if kept, kerr := r.notes.Article(c, id); kerr == nil {
 			return kept, nil
 		}
 	}
 	return a, err
+}
+
+// madeHere returns the copy on this device of an article pasted or
+// opened from a file (its id starts with "p"), on this device or on
+// another that synced it here: that copy is the article itself, and the
+// server, asked first, would answer 404 until it syncs.
+func (r *Reader) madeHere(ctx context.Context, id string) (*article.Article, bool) {
+	if r.notes == nil || !strings.HasPrefix(id, "p") {
+		return nil, false
+	}
+	c, cancel := context.WithTimeout(ctx, loadTimeout)
+	defer cancel()
+	a, err := r.notes.Article(c, id)
+	return a, err == nil
+}
+
+// keptMayHave reports whether the copy kept on this device may stand in
+// for the server's answer err.
+func keptMayHave(err error) bool {
+	return errors.Is(err, client.ErrUnreachable) || errors.Is(err, library.ErrNotFound)
 }
 
 // paint shows the article at path from its HTML, or the error that kept it.
@@ -165,8 +206,9 @@ func (r *Reader) paint(ctx app.Context, path, h string, err error) {
 		return // the reader moved on
 	}
 	if err != nil {
-		if r.notes != nil && errors.Is(err, client.ErrUnreachable) {
-			// Offline: the copy kept on this device, if there is one.
+		if r.notes != nil && keptMayHave(err) {
+			// Offline, or an article made here: the copy kept on this
+			// device, if there is one.
 			id := r.id
 			ctx.Async(func() {
 				a, err := r.fetch(ctx, id)
@@ -260,6 +302,9 @@ func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	case !pageLoad:
 		browser.ScrollToTop()
 	}
+	if r.notes != nil {
+		r.startMargin(ctx)
+	}
 	record, flush := positionRecorder(r.dev, r.id)
 	stop := browser.TrackReading(r.id, articleSel, record)
 	r.stopTracking = func() {
@@ -345,6 +390,9 @@ func (r *Reader) Render() app.UI {
 	if r.ann.panel {
 		page += " with-panel"
 	}
+	if r.inMargin() {
+		page += " notes-in-margin"
+	}
 	main := "reader"
 	if r.lazy {
 		main += " lazy-blocks"
@@ -353,6 +401,14 @@ func (r *Reader) Render() app.UI {
 		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list), dev: r.dev},
 		app.Div().Class("progress").Attr("aria-hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class(main).ID("main").Body(r.renderContent()),
+		r.renderMargin(),
+		app.If(r.ann.edit != "" && !r.ann.room.OK, func() app.UI {
+			if p := r.ann.byID[r.ann.edit]; p != nil {
+				return r.renderEditor(p, true)
+			}
+			return nil
+		}),
+		app.If(r.ann.sheet != "" && r.ann.edit == "", r.renderSheet),
 		app.If(r.ann.selOn && r.ann.pop == "", r.renderToolbar),
 		app.If(r.ann.pop != "", r.renderPopover),
 		app.If(r.ann.panel, r.renderPanel),

@@ -19,11 +19,6 @@ const imageWorkers = 4
 // imageAccept is the Accept header of an image request.
 const imageAccept = "image/avif,image/webp,image/png,image/jpeg,image/gif,image/svg+xml;q=0.8,*/*;q=0.1"
 
-// fetched is the outcome of one image address.
-type fetched struct {
-	img *Image // nil when the image could not be kept
-}
-
 // images fetches the images of a, at most MaxImages addresses and
 // MaxImageBytes in all, and points each figure at its copy
 // ("/media/{hash}"). An image that cannot be fetched or is not an image
@@ -46,7 +41,7 @@ func (e *Extractor) images(ctx context.Context, a *article.Article) []Image {
 		srcs = srcs[:e.cfg.MaxImages]
 	}
 
-	results := make(map[string]fetched, len(srcs))
+	results := make(map[string]*Image, len(srcs)) // nil: not kept
 	var mu sync.Mutex
 	var total int64
 	var wg sync.WaitGroup
@@ -61,10 +56,10 @@ func (e *Extractor) images(ctx context.Context, a *article.Article) []Image {
 				}
 				if err != nil {
 					e.log.Info("import: image dropped", "page", a.Meta.URL, "src", src, "err", err)
-					results[src] = fetched{}
+					results[src] = nil
 				} else {
 					total += int64(len(img.Data))
-					results[src] = fetched{img: img}
+					results[src] = img
 				}
 				mu.Unlock()
 			}
@@ -79,15 +74,15 @@ func (e *Extractor) images(ctx context.Context, a *article.Article) []Image {
 	var out []Image
 	kept := map[string]bool{}
 	media := func(src string) string {
-		r := results[src]
-		if r.img == nil {
+		img := results[src]
+		if img == nil {
 			return ""
 		}
-		if !kept[r.img.Hash] {
-			kept[r.img.Hash] = true
-			out = append(out, *r.img)
+		if !kept[img.Hash] {
+			kept[img.Hash] = true
+			out = append(out, *img)
 		}
-		return article.MediaPrefix + r.img.Hash
+		return article.MediaPrefix + img.Hash
 	}
 	a.Blocks = rewriteImages(a.Blocks, media)
 	if a.Meta.Image != "" && !article.IsMediaSrc(a.Meta.Image) {

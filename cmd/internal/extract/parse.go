@@ -33,7 +33,14 @@ const maxElements = 60000
 // Parse extracts the article from page, the HTML of the page at pageURL,
 // without fetching anything: image sources stay the page's addresses.
 // It is Import's and FromHTML's work short of the network.
-func Parse(page []byte, pageURL string) (*Result, error) {
+func Parse(page []byte, pageURL string) (r *Result, err error) {
+	// go-readability and its date parser run on whatever a site sends; a
+	// panic in them fails this import, not the process.
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, noArticle(fmt.Errorf("panic while extracting: %v", p))
+		}
+	}()
 	if len(page) > article.MaxInput {
 		return nil, tooLarge(article.MaxInput, fmt.Errorf("%d bytes of HTML", len(page)))
 	}
@@ -55,22 +62,26 @@ func Parse(page []byte, pageURL string) (*Result, error) {
 	}
 	notes := removeFurniture(doc)
 	prepareImages(doc)
+	lead := findLead(doc)
 	p := readability.NewParser()
 	ra, err := p.ParseAndMutate(doc, u)
 	if err != nil || ra.Node == nil {
 		return nil, noArticle(err)
 	}
 	notes.appendTo(ra.Node)
+	lead.prependTo(ra.Node)
 	fixAtoms(ra.Node)
 	a := article.FromNode(ra.Node, u.String())
 	m := &a.Meta
-	m.Title = fold(ra.Title())
+	m.Title = short(ra.Title())
 	if m.Title == "" {
-		m.Title = head.title
+		m.Title = short(head.title)
 	}
-	m.Byline = fold(ra.Byline())
-	m.Site = fold(ra.SiteName())
-	if t, err := ra.PublishedTime(); err == nil {
+	m.Byline = short(ra.Byline())
+	m.Site = short(ra.SiteName())
+	// JSON has no room for years past 9999, and no article is older than
+	// printing.
+	if t, err := ra.PublishedTime(); err == nil && t.Year() >= 1450 && t.Year() <= 9999 {
 		m.Published = t.UTC()
 	}
 	m.Lang = langTag(ra.Language())
@@ -235,6 +246,19 @@ func textOf(n *html.Node) string {
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// maxMeta is the most code points a title, byline or site name keeps.
+const maxMeta = 300
+
+// short folds s and cuts it to maxMeta code points, with "…" when cut.
+func short(s string) string {
+	s = fold(s)
+	if utf8.RuneCountInString(s) <= maxMeta {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:maxMeta-1])) + "…"
+}
 
 var langPattern = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
 

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -137,6 +138,38 @@ func TestSanitizer(t *testing.T) {
 		}
 		if again.HTML() != out {
 			t.Errorf("vector %d: sanitizing is not idempotent:\n%s\n%s", i, out, again.HTML())
+		}
+	}
+}
+
+// TestHostileMeta checks the details a page gives of itself: an endless
+// title is cut, a date beyond what JSON holds is dropped, and the result
+// still encodes.
+func TestHostileMeta(t *testing.T) {
+	body := "<article><p>" + strings.Repeat("Plain words of an ordinary article, one after another. ", 12) + "</p></article>"
+	for name, head := range map[string]string{
+		"long title": "<title>" + strings.Repeat("Very long title ", 5000) + "</title>",
+		"far date":   `<title>T</title><meta property="article:published_time" content="99999-01-01T00:00:00Z">`,
+		"old date":   `<title>T</title><meta property="article:published_time" content="0001-01-01">`,
+		"bad lang":   `<title>T</title>`,
+	} {
+		page := `<html lang="en&quot; onclick=&quot;x"><head>` + head + "</head><body>" + body + "</body></html>"
+		r, err := Parse([]byte(page), "https://news.example/a")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		m := r.Article.Meta
+		if n := len([]rune(m.Title)); n > maxMeta {
+			t.Errorf("%s: title of %d code points", name, n)
+		}
+		if y := m.Published.Year(); !m.Published.IsZero() && (y < 1450 || y > 9999) {
+			t.Errorf("%s: published %v", name, m.Published)
+		}
+		if m.Lang != "" {
+			t.Errorf("%s: lang %q", name, m.Lang)
+		}
+		if _, err := json.Marshal(r.Article); err != nil {
+			t.Errorf("%s: the article does not encode: %v", name, err)
 		}
 	}
 }

@@ -16,6 +16,9 @@ const (
 	icon192  = "/web/icons/icon-192.png"
 	icon512  = "/web/icons/icon-512.png"
 	iconMask = "/web/icons/maskable-512.png"
+
+	convertScript = "/web/convert.js"
+	convertWasm   = "/web/convert.wasm"
 )
 
 // newAppHandler configures go-app's handler, which writes the pages, the
@@ -46,6 +49,12 @@ func (s *Server) newAppHandler() *app.Handler {
 		// once the first frame is drawn (see appjs.go).
 		WasmContentLengthHeader: static.WasmLengthHeader,
 		ServiceWorkerTemplate:   workerTemplate,
+	}
+	// The converter of pasted text and files is loaded on first use, and
+	// cached with the app so that pasting works offline. Only when built:
+	// one missing file fails the whole precache.
+	if s.static.Has(convertScript) && s.static.Has(convertWasm) {
+		h.CacheableResources = []string{convertScript, convertWasm}
 	}
 	h.Version = buildVersion(s.static.Version(), workerTemplate)
 	return h

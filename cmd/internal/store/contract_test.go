@@ -33,6 +33,8 @@ func runContract(t *testing.T, open opener) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"DeleteUser", testDeleteUser},
+		{"Tokens", testTokens},
+		{"TokenLimit", testTokenLimit},
 		{"PushPull", testPushPull},
 		{"Invalid", testInvalid},
 		{"S2LostReply", testLostReply},
