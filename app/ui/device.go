@@ -215,6 +215,16 @@ func (d *Device) Titles(ctx context.Context) (map[string]string, error) {
 	return d.replica().Titles(ctx)
 }
 
+// PutDraft implements Notes. A draft stays on this device: nothing to push.
+func (d *Device) PutDraft(ctx context.Context, articleID, id, text string) error {
+	return d.replica().PutDraft(ctx, articleID, id, text)
+}
+
+// Drafts implements Notes.
+func (d *Device) Drafts(ctx context.Context, articleID string) (map[string]string, error) {
+	return d.replica().Drafts(ctx, articleID)
+}
+
 // PutSetting records a reading setting through the replica, so it syncs.
 func (d *Device) PutSetting(ctx context.Context, name, value string) error {
 	err := d.replica().PutSetting(ctx, name, value)
