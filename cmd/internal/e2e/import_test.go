@@ -102,6 +102,19 @@ func TestImportedArticleIsTheOwners(t *testing.T) {
 	a.screenshot(t, "imported-article-owner")
 	noConsoleErrors(t, a)
 
+	// Offline, the article and its picture open from the device: the
+	// service worker kept the picture it served.
+	a.waitFor(t, `navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)`)
+	a.do(t, chromedp.Navigate(p.URL+"/a/"+id)) // now through the worker
+	a.waitMounted(t)
+	a.waitFor(t, `caches.open("margin-media").then(c => c.keys()).then(k => k.length === 1)`)
+	setOffline(t, a, true)
+	a.do(t, chromedp.Navigate("about:blank"), chromedp.Navigate(p.URL+"/a/"+id))
+	a.waitMounted(t)
+	a.waitFor(t, `!!document.querySelector("article.reader-article") && document.querySelector("article.reader-article").innerText.includes(`+jsString(importedSentence)+`)`)
+	a.waitFor(t, `(() => { const i = document.querySelector("article.reader-article img"); return !!i && i.complete && i.naturalWidth === 1 })()`)
+	setOffline(t, a, false)
+
 	// Bob, in a browser of his own.
 	b := newBrowser(t)
 	signIn(t, b, p.URL, "bob", true)
