@@ -49,7 +49,8 @@ func (r *Reader) inMargin() bool { return r.ann.room.OK && marginOn() }
 
 // measureRoom measures the room beside the column.
 func (r *Reader) measureRoom() {
-	r.ann.room = browser.MarginRoom(articleSel, "#panel", noteMinWidth, noteMaxWidth, noteGap)
+	rtl := r.art != nil && rightToLeft(r.art.Meta.Lang)
+	r.ann.room = browser.MarginRoom(articleSel, "#panel", rtl, noteMinWidth, noteMaxWidth, noteGap)
 }
 
 // startMargin follows the page's layout for the margin's notes. It runs
@@ -82,7 +83,8 @@ func (r *Reader) layoutNotes() {
 	if !r.ann.room.OK {
 		return
 	}
-	boxes := browser.MeasureNotes(marginSel, r.ann.room)
+	browser.Mark("margin-notes-layout")
+	boxes := browser.MeasureNotes(marginSel, r.ann.room, r.ann.marginIDs)
 	if len(boxes) == 0 {
 		return
 	}
@@ -90,8 +92,9 @@ func (r *Reader) layoutNotes() {
 	if sel == "" {
 		sel = r.ann.selNote
 	}
+	// The notes whose passages are on the page, in order; the others
+	// (NaN) are hidden.
 	items := make([]notestack.Item, 0, len(boxes))
-	ids := make([]string, 0, len(boxes))
 	selected := -1
 	for _, b := range boxes {
 		if !b.Found {
@@ -101,16 +104,25 @@ func (r *Reader) layoutNotes() {
 			selected = len(items)
 		}
 		items = append(items, notestack.Item{Want: b.Want, Height: b.Height})
-		ids = append(ids, b.ID)
 	}
-	tops := notestack.Layout(items, noteStackGap, selected, r.ann.room.Top)
-	for _, b := range boxes {
+	laid := notestack.Layout(items, noteStackGap, selected, r.ann.room.Top)
+	tops := make([]float64, len(boxes))
+	k := 0
+	for i, b := range boxes {
 		if !b.Found {
-			ids, tops = append(ids, b.ID), append(tops, math.NaN())
+			tops[i] = math.NaN()
+			continue
 		}
+		tops[i] = laid[k]
+		k++
 	}
-	browser.PlaceNotes(marginSel, ids, tops)
+	browser.PlaceNotes(marginSel, tops)
 	browser.Mark("margin-notes-placed")
+	if !r.ann.notesShown {
+		// The first notes of this article in the margin, for benchmarks.
+		r.ann.notesShown = true
+		browser.MarkAfterPaint("margin-notes-painted")
+	}
 }
 
 // hasNote reports whether p has a note or a draft to show.
@@ -159,6 +171,7 @@ func isLong(text string) bool {
 func (r *Reader) renderMargin() app.UI {
 	aside := app.Aside().Class("margin-notes").ID("margin-notes").Attr("aria-label", "Notes in the margin")
 	if !r.ann.room.OK || r.art == nil {
+		r.ann.marginIDs = r.ann.marginIDs[:0]
 		return aside
 	}
 	on := marginOn()
@@ -166,18 +179,23 @@ func (r *Reader) renderMargin() app.UI {
 		aside = aside.Class("margin-notes rtl")
 	}
 	var items []app.UI
+	ids := r.ann.marginIDs[:0]
 	for _, p := range r.ann.list {
 		if p.orphan() {
 			continue
 		}
 		if p.a.ID == r.ann.edit {
 			items = append(items, r.renderEditor(p, false))
+			ids = append(ids, p.a.ID)
 			continue
 		}
 		if on && r.hasNote(p) {
 			items = append(items, r.renderMarginNote(p))
+			ids = append(ids, p.a.ID)
 		}
 	}
+	// The layout reads the notes' ids from here, in the page's order.
+	r.ann.marginIDs = ids
 	return aside.Body(items...)
 }
 
