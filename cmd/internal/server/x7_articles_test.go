@@ -52,6 +52,9 @@ func TestX7OwnArticles(t *testing.T) {
 			if home.Status != http.StatusOK || !strings.Contains(string(home.Body), id) || !strings.Contains(home.Header.Get("Cache-Control"), "private") {
 				t.Errorf("alice's library page: %d, lists hers: %v", home.Status, strings.Contains(string(home.Body), id))
 			}
+			if strings.Contains(string(home.Body), library.ScopeParam) {
+				t.Error("the library page shows the prerender's scope")
+			}
 			shell := must(t)(alice.Do(ctx, http.MethodGet, "/", nil, "Sec-Fetch-Mode", "cors"))
 			if shell.Status != http.StatusOK || strings.Contains(string(shell.Body), id) {
 				t.Errorf("the shell the service worker keeps lists alice's article")
