@@ -21,12 +21,13 @@ func articleHTML(a *article.Article, blocks []string) string {
 	b.WriteString(`<article class="reader-article" data-id="` + html.EscapeString(a.ID) + `"`)
 	if lang := a.Meta.Lang; lang != "" {
 		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
-		if rightToLeft(lang) {
-			b.WriteString(` dir="rtl"`)
-		}
 	}
-	if dir := a.Meta.Dir; dir == "ltr" || dir == "rtl" {
+	// The direction the page declared wins; else the language's.
+	switch dir := a.Meta.Dir; {
+	case dir == "ltr" || dir == "rtl":
 		b.WriteString(` dir="` + dir + `"`)
+	case rightToLeft(a.Meta.Lang):
+		b.WriteString(` dir="rtl"`)
 	}
 	b.WriteString(`>`)
 	b.WriteString(headHTML(a))

@@ -2,11 +2,16 @@ package e2e
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"margin/app/bookmarklet"
@@ -166,4 +171,137 @@ func TestClientTokens(t *testing.T) {
 	if list, err := c.Tokens(ctx); err != nil || len(list) != 0 {
 		t.Fatalf("after revoking: %+v %v", list, err)
 	}
+}
+
+// asGesture makes an evaluation count as the user's doing, as a click on
+// a bookmark does: pop-up blockers let its window.open through.
+func asGesture(p *runtime.EvaluateParams) { yes := true; p.UserGesture = &yes }
+
+// readSite is a news site on its own loopback origin. /story holds the
+// article only once its script has run, as pages behind a sign-in often
+// do; /strict is the same page under a CSP that lets it connect nowhere.
+func readSite(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var hits atomic.Int64
+	page := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The Tide Tables | Coast Weekly</title></head><body>
+<nav><a href="/">Home</a> <a href="/sport">Sport</a></nav>
+<article id="story"><h1>The Tide Tables</h1><p>Loading the article for subscribers…</p></article>
+<script>
+document.getElementById("story").innerHTML = "<h1>The Tide Tables</h1>" +
+	"<p>` + seenSentence + `, and the harbour office printed a new table of tides for the rest of the winter.</p>" +
+	"<p>Fishermen read it on the quay in the rain, and the older ones said they had never seen a spring tide so high in December.</p>" +
+	"<p>The office will post the next table in March, when the boats go out again for the first long trips of the year.</p>";
+</script>
+<footer>Subscribe to our newsletter</footer></body></html>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/favicon.ico" {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/story":
+		case "/strict":
+			w.Header().Set("Content-Security-Policy", "connect-src 'none'")
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, page)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// seenSentence is in the story only as its reader sees it: the page's
+// script writes it.
+const seenSentence = "The sea came over the harbour wall twice this week"
+
+// TestBookmarkletSavesPage runs the bookmarklet, as a javascript: address
+// the browser decodes, on a page of another origin: the article as the
+// reader saw it lands in their library; on a page whose CSP stops the
+// request, Margin's import page opens with the address.
+func TestBookmarkletSavesPage(t *testing.T) {
+	p := start(t, "", "--allow-private-network")
+	site, hits := readSite(t)
+	newAccount(t, p.URL, "reader")
+	b := newBrowser(t)
+	signIn(t, b, p.URL, "reader", false)
+	_, href := makeBookmarklet(t, b, "Test browser")
+
+	b.do(t, chromedp.Navigate(site.URL+"/story"))
+	b.waitFor(t, `document.body.textContent.includes(`+jsString(seenSentence)+`)`)
+	before := hits.Load()
+	b.do(t, chromedp.Evaluate[chromedp.Void](`location.href = `+jsString(href), asGesture))
+	box := `(document.querySelector("[data-margin-bookmarklet]") || {textContent: ""}).textContent`
+	b.waitFor(t, box+`.startsWith("Saved to Margin: The Tide Tables")`)
+	b.screenshot(t, "bookmarklet-saved")
+	if hits.Load() != before {
+		t.Errorf("Margin fetched the page again (%d requests) instead of keeping what the reader saw", hits.Load()-before)
+	}
+
+	// The article is in the reader's library, as it was seen.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := client.New(p.URL)
+	if _, err := c.SignIn(ctx, "reader", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.Summaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, s := range list {
+		if strings.HasPrefix(s.Meta.Title, "The Tide Tables") {
+			id = s.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("the saved page is not in the library: %+v", list)
+	}
+	a, err := c.Article(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := a.Text(); !strings.Contains(text, seenSentence) || strings.Contains(text, "Loading the article") || strings.Contains(text, "newsletter") {
+		t.Fatalf("the saved article's text:\n%s", text)
+	}
+	// A second run says it is there already.
+	b.do(t, chromedp.Navigate(site.URL+"/story"))
+	b.waitFor(t, `document.body.textContent.includes(`+jsString(seenSentence)+`)`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`location.href = `+jsString(href), asGesture))
+	b.waitFor(t, box+`.startsWith("Already in your Margin library: The Tide Tables")`)
+
+	// Under a CSP that forbids the request: the import page opens.
+	b.do(t, chromedp.Navigate(site.URL+"/strict"))
+	b.waitFor(t, `document.body.textContent.includes(`+jsString(seenSentence)+`)`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`location.href = `+jsString(href), asGesture))
+	b.waitFor(t, box+`.startsWith("This page does not let Margin save it from here.")`)
+	want := p.URL + "/import?url=" + url.QueryEscape(site.URL+"/strict")
+	if got := eval[string](t, b, `document.querySelector("[data-margin-bookmarklet] a").href`); got != want {
+		t.Errorf("the note links to %s, want %s", got, want)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		infos, err := chromedp.Targets(b.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, in := range infos {
+			found = found || in.Type == "page" && in.URL == want
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no tab opened at %s; tabs: %v", want, infos)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.screenshot(t, "bookmarklet-blocked")
+	// The page logs the request its CSP blocked.
+	noConsoleErrors(t, b, "Content Security Policy", "Failed to fetch")
 }
