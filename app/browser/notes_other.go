@@ -18,10 +18,10 @@ func KeepFocus(sel string) {}
 func FocusQuietly(sel string) {}
 
 // MeasureNotes finds nothing outside a browser.
-func MeasureNotes(containerSel, articleSel string) []NoteBox { return nil }
+func MeasureNotes(containerSel string, room Room) []NoteBox { return nil }
 
 // PlaceNotes does nothing outside a browser.
-func PlaceNotes(containerSel string, room Room, ids []string, tops []float64) {}
+func PlaceNotes(containerSel string, ids []string, tops []float64) {}
 
 // LinkNotes does nothing outside a browser.
 func LinkNotes(articleSel, containerSel string) (stop func()) { return func() {} }

@@ -101,12 +101,17 @@ func FocusQuietly(sel string) {
 
 // MeasureNotes measures each note (a child with data-id) of the element
 // matching containerSel, in order, and the first line of its passage.
-func MeasureNotes(containerSel, articleSel string) []NoteBox {
+// The container takes the room's place and width first: a note's height
+// depends on its width.
+func MeasureNotes(containerSel string, room Room) []NoteBox {
 	doc := js.Global().Get("document")
 	c := doc.Call("querySelector", containerSel)
 	if !c.Truthy() {
 		return nil
 	}
+	st := c.Get("style")
+	st.Set("left", px(room.Left))
+	st.Set("width", px(room.Width))
 	kids := c.Get("children")
 	n := kids.Length()
 	out := make([]NoteBox, 0, n)
@@ -128,18 +133,15 @@ func MeasureNotes(containerSel, articleSel string) []NoteBox {
 	return out
 }
 
-// PlaceNotes puts the element matching containerSel at the room's left,
-// its width the room's, and each of its notes with data-id ids[i] at
-// tops[i] (page coordinates); a note whose top is NaN is hidden.
-func PlaceNotes(containerSel string, room Room, ids []string, tops []float64) {
+// PlaceNotes puts each note with data-id ids[i] of the element matching
+// containerSel at tops[i] (page coordinates); a note whose top is NaN is
+// hidden.
+func PlaceNotes(containerSel string, ids []string, tops []float64) {
 	doc := js.Global().Get("document")
 	c := doc.Call("querySelector", containerSel)
 	if !c.Truthy() {
 		return
 	}
-	st := c.Get("style")
-	st.Set("left", px(room.Left))
-	st.Set("width", px(room.Width))
 	kids := c.Get("children")
 	at := map[string]float64{}
 	for i, id := range ids {

@@ -82,7 +82,7 @@ func (r *Reader) layoutNotes() {
 	if !r.ann.room.OK {
 		return
 	}
-	boxes := browser.MeasureNotes(marginSel, articleSel)
+	boxes := browser.MeasureNotes(marginSel, r.ann.room)
 	if len(boxes) == 0 {
 		return
 	}
@@ -109,7 +109,7 @@ func (r *Reader) layoutNotes() {
 			ids, tops = append(ids, b.ID), append(tops, math.NaN())
 		}
 	}
-	browser.PlaceNotes(marginSel, r.ann.room, ids, tops)
+	browser.PlaceNotes(marginSel, ids, tops)
 	browser.Mark("margin-notes-placed")
 }
 
