@@ -32,6 +32,7 @@ func (s *Server) routes() (http.Handler, error) {
 		mux.HandleFunc("POST /api/sync/push", s.signedIn(s.push))
 		mux.HandleFunc("GET /api/sync/pull", s.signedIn(s.pull))
 		mux.HandleFunc("GET /api/sync/events", s.signedIn(s.events))
+		mux.HandleFunc("DELETE /api/articles/{id}", s.signedIn(s.deleteArticle))
 		mux.HandleFunc("POST /api/import", s.importArticle)
 		mux.HandleFunc("GET /media/{hash}", s.media)
 		mux.HandleFunc("POST /api/tokens", s.signedIn(s.createToken))

@@ -53,6 +53,7 @@ func runContract(t *testing.T, open opener) {
 		{"PutArticle", testPutArticle},
 		{"ArticleIndexFollowsPush", testArticleIndexFollowsPush},
 		{"ArticleIndexMigration", testArticleIndexMigration},
+		{"DeleteArticle", testDeleteArticle},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

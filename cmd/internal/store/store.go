@@ -154,6 +154,10 @@ type Store interface {
 	// (not a valid article, or larger than msync.MaxFieldBytes),
 	// ErrNotFound (no such user), ErrBusy.
 	PutArticle(ctx context.Context, userID, id string, doc json.RawMessage, now time.Time) (OwnArticle, error)
+	// DeleteArticle deletes the user's own article id for good, as the
+	// server's edit (the caller Notifies the user's devices); ErrNotFound
+	// when they have no such live article.
+	DeleteArticle(ctx context.Context, userID, id string, now time.Time) error
 	// OwnArticles lists the user's own article objects (those the server
 	// imported for them and those their devices pushed), the latest
 	// stored first, from the index: no model is decoded.
