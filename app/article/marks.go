@@ -8,13 +8,21 @@ import (
 )
 
 // Mark is a range of the canonical text drawn highlighted: every piece of
-// text it covers is wrapped in <mark class="hl hl-{Color}" data-a="{ID}">.
-// Where marks overlap, their elements nest, the earlier and longer outside,
-// so each stays visible and each can be clicked.
+// text it covers is wrapped in <mark class="hl hl-{Color}" data-a="{ID}">,
+// and its first piece also carries id="hl-{ID}", so its passage is found
+// without a search. Where marks overlap, their elements nest, the earlier
+// and longer outside, so each stays visible and each can be clicked.
+//
+// A mark with a Note gets the class hl-noted and, right after its last
+// piece, an empty <button class="note-marker" data-note="{ID}"> whose
+// accessible name is Note: the way to the note where the margin has no
+// room for it. The button holds no text, so the canonical text read from
+// the page is the same.
 type Mark struct {
 	Start, End int    // code points of the canonical text, End exclusive
 	ID         string // written escaped as data-a
 	Color      string // a CSS class suffix; only ASCII letters are kept
+	Note       string // the marker's accessible name; "" for no note
 }
 
 // BlockRange returns the range of the canonical text that top-level block
@@ -94,8 +102,15 @@ func (rd *renderer) pieces(w *strings.Builder, text string, offset int) {
 			if m.Start <= pos && m.End > pos {
 				w.WriteString(`<mark class="hl hl-`)
 				w.WriteString(colorClass(m.Color))
+				if m.Note != "" {
+					w.WriteString(` hl-noted`)
+				}
 				w.WriteString(`" data-a="`)
 				w.WriteString(html.EscapeString(m.ID))
+				if m.Start == pos {
+					w.WriteString(`" id="hl-`)
+					w.WriteString(html.EscapeString(m.ID))
+				}
 				w.WriteString(`">`)
 				open++
 			}
@@ -103,6 +118,16 @@ func (rd *renderer) pieces(w *strings.Builder, text string, offset int) {
 		w.WriteString(html.EscapeString(text[byteAt:cut]))
 		for ; open > 0; open-- {
 			w.WriteString("</mark>")
+		}
+		// Markers of the notes whose passages end here, innermost last.
+		for _, m := range rd.marks {
+			if m.Note != "" && m.End == next && m.Start < next {
+				w.WriteString(`<button type="button" class="note-marker" data-note="`)
+				w.WriteString(html.EscapeString(m.ID))
+				w.WriteString(`" aria-label="`)
+				w.WriteString(html.EscapeString(m.Note))
+				w.WriteString(`"></button>`)
+			}
 		}
 		pos, byteAt = next, cut
 	}

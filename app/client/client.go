@@ -120,6 +120,13 @@ func (c *Client) ArticleHTML(ctx context.Context, id string) (string, error) {
 	return string(body), err
 }
 
+// DeleteArticle deletes one of the signed-in reader's own articles for
+// good. A shared article is code "shared" (403); another reader's, or an
+// unknown one, matches library.ErrNotFound.
+func (c *Client) DeleteArticle(ctx context.Context, id string) error {
+	return c.call(ctx, "DELETE", "/api/articles/"+url.PathEscape(id), nil, nil)
+}
+
 // call sends in (when not nil) as JSON and decodes a successful answer
 // into out (when not nil).
 func (c *Client) call(ctx context.Context, method, path string, in, out any) error {

@@ -12,8 +12,8 @@ import (
 // dbVersion is the version of the browser databases' layout; raise it
 // when the stores change. Version 1 had annotations and articles only;
 // opening it at version 2 adds the other stores and keeps the records,
-// which the Store converts on first use.
-const dbVersion = 2
+// which the Store converts on first use. Version 3 adds the drafts.
+const dbVersion = 3
 
 // GuestDB is the database of a reader who is not signed in.
 const GuestDB = "margin"
@@ -30,6 +30,7 @@ var specs = []browser.StoreSpec{
 	{Name: storePending, KeyPath: "id"},
 	{Name: storeMeta, KeyPath: "id"},
 	{Name: storeRejected, KeyPath: "id"},
+	{Name: storeDrafts, KeyPath: "id", Indexes: []string{"article"}},
 }
 
 // IndexedDB is the browser's Backend.

@@ -18,7 +18,8 @@ import (
 // settings hold one record per object (of type object); pending holds the
 // mutations not yet known to be on the server; meta holds one record, the
 // replica's state; rejected holds the content of annotations whose edits
-// the server refused, for "restore as new".
+// the server refused, for "restore as new"; drafts holds the notes being
+// written and not yet saved, on this device only.
 const (
 	Annotations    = "annotations"
 	Articles       = "articles"
@@ -27,6 +28,7 @@ const (
 	storePending   = "pending"
 	storeMeta      = "meta"
 	storeRejected  = "rejected"
+	storeDrafts    = "drafts"
 )
 
 // recordVersion is the format of the records this package writes; records
@@ -46,7 +48,7 @@ var kindStores = map[msync.Kind]string{
 var objectStores = []string{Annotations, Articles, storePositions, storeSettings}
 
 // allStores lists every store.
-var allStores = []string{Annotations, Articles, storePositions, storeSettings, storePending, storeMeta, storeRejected}
+var allStores = []string{Annotations, Articles, storePositions, storeSettings, storePending, storeMeta, storeRejected, storeDrafts}
 
 // metaKey is the key of the one record in the meta store.
 const metaKey = "meta"

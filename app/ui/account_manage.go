@@ -23,6 +23,7 @@ func (a *Account) renderSignedIn() app.UI {
 				app.Span().Text(a.syncSentence()),
 			),
 		),
+		&tokenSection{dev: a.dev},
 		app.Section().Class("account-section").Attr("aria-labelledby", "password-title").Body(
 			app.H2().ID("password-title").Text("Change password"),
 			app.P().Class("section-hint").Text("Your other devices are signed out and need the new password."),

@@ -89,3 +89,25 @@ func TestSyncStatusWords(t *testing.T) {
 		t.Error("settled: syncing should not be announced, synced should")
 	}
 }
+
+func TestTokenDates(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.Local)
+	at := func(d time.Duration) *time.Time { u := now.Add(-d); return &u }
+	made := time.Date(2026, 11, 2, 9, 0, 0, 0, time.Local)
+	for _, tc := range []struct {
+		used *time.Time
+		want string
+	}{
+		{nil, "Made 2 November 2026 · never used"},
+		{at(30 * time.Second), "Made 2 November 2026 · last used just now"},
+		{at(-time.Minute), "Made 2 November 2026 · last used just now"}, // a clock ahead of this one
+		{at(5 * time.Minute), "Made 2 November 2026 · last used 5 minutes ago"},
+		{at(90 * time.Minute), "Made 2 November 2026 · last used an hour ago"},
+		{at(5 * time.Hour), "Made 2 November 2026 · last used 5 hours ago"},
+		{at(30 * time.Hour), "Made 2 November 2026 · last used on 6 December 2026"},
+	} {
+		if got := tokenDates(client.Token{Created: made, LastUsed: tc.used}, now); got != tc.want {
+			t.Errorf("last used %v: %q, want %q", tc.used, got, tc.want)
+		}
+	}
+}

@@ -49,9 +49,21 @@ type annotations struct {
 	popIDs   []string     // every annotation at the clicked point
 	popAt    browser.Rect // the clicked mark's box, in the viewport
 	popLeft  float64
-	editing  bool
-	draft    string
 	tagDraft string
+
+	// The note editor, one at a time: in the margin beside its passage
+	// where there is room, a bottom sheet otherwise (see editor.go).
+	edit     string            // the annotation whose note is being written, or ""
+	editText string            // what the editor holds
+	drafts   map[string]string // notes closed unsaved, by annotation id, as kept on the device
+	drafter  *drafter
+	sheet    string // the annotation whose note the bottom sheet shows, or ""
+
+	// The notes in the margin (see margin.go).
+	room    browser.Room      // the room beside the column, as last measured
+	selNote string            // the note that stands level with its passage
+	more    map[string]bool   // long notes shown whole
+	shown   map[string]string // each note's text → its HTML, rendered once
 
 	panel  bool
 	fColor annotation.Color
@@ -87,7 +99,15 @@ func (r *Reader) startAnnotating(ctx app.Context) {
 		}),
 		browser.OnKey(func(k browser.Key) bool { return r.key(ctx, k) }),
 		browser.OnMarkClick(bodySel, func(ids []string, at browser.Rect) {
-			ctx.Dispatch(func(ctx app.Context) { r.openPopover(ctx, ids, at) })
+			ctx.Dispatch(func(ctx app.Context) {
+				if p := r.ann.byID[ids[0]]; p != nil && r.hasNote(p) {
+					r.selectNote(ctx, ids[0])
+				}
+				r.openPopover(ctx, ids, at)
+			})
+		}),
+		browser.OnNoteMarker(bodySel, func(id string) {
+			ctx.Dispatch(func(ctx app.Context) { r.openSheet(ctx, id) })
 		}),
 	)
 	r.ann.channel = browser.Listen(notesChannel, func(msg string) {
@@ -115,8 +135,8 @@ func (r *Reader) stopAnnotating() {
 
 // resetAnnotations forgets the annotations of the previous article.
 func (r *Reader) resetAnnotations() {
-	stops, ch := r.ann.stops, r.ann.channel
-	r.ann = annotations{stops: stops, channel: ch}
+	stops, ch, dr, room := r.ann.stops, r.ann.channel, r.ann.drafter, r.ann.room
+	r.ann = annotations{stops: stops, channel: ch, drafter: dr, room: room}
 }
 
 // loadAnnotations reads the article's annotations from the device and
@@ -129,10 +149,17 @@ func (r *Reader) loadAnnotations(ctx app.Context) {
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, loadTimeout)
 		list, err := r.notes.Annotations(c, id)
+		drafts, derr := r.notes.Drafts(c, id)
 		cancel()
+		if derr != nil {
+			app.Logf("ui: drafts of %s: %v", id, derr)
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if id != r.id {
 				return
+			}
+			if derr == nil {
+				r.ann.drafts = drafts
 			}
 			if err != nil {
 				app.Logf("ui: annotations of %s: %v", id, err)
@@ -236,7 +263,7 @@ func (r *Reader) drawBlocks(touched map[int]bool) {
 		if p.orphan() || p.res.End <= p.res.Start {
 			continue
 		}
-		m := article.Mark{Start: p.res.Start, End: p.res.End, ID: p.a.ID, Color: string(p.a.Color)}
+		m := article.Mark{Start: p.res.Start, End: p.res.End, ID: p.a.ID, Color: string(p.a.Color), Note: r.markerLabel(p)}
 		last := r.art.BlockAt(m.End - 1)
 		for b := r.art.BlockAt(m.Start); b <= last && b < len(r.art.Blocks); b++ {
 			if touched == nil || touched[b] {

@@ -69,10 +69,10 @@ func TestPlaceAllDrawsMarks(t *testing.T) {
 	gone.Target.End = gone.Target.Start + len(gone.Target.Exact)
 	r := shownReader(t, a, first, span, gone)
 
-	if !strings.Contains(r.blocks[0], `<mark class="hl hl-green" data-a="`+first.ID+`">First</mark>`) {
+	if !strings.Contains(r.blocks[0], `<mark class="hl hl-green" data-a="`+first.ID+`" id="hl-`+first.ID+`">First</mark>`) {
 		t.Errorf("block 0: %s", r.blocks[0])
 	}
-	if !strings.Contains(r.blocks[0], `data-a="`+span.ID+`">link</mark>`) || !strings.Contains(r.blocks[1], `data-a="`+span.ID+`">A</mark>`) {
+	if !strings.Contains(r.blocks[0], `data-a="`+span.ID+`" id="hl-`+span.ID+`">link</mark>`) || !strings.Contains(r.blocks[1], `data-a="`+span.ID+`">A</mark>`) {
 		t.Errorf("the span's marks are missing:\n%s\n%s", r.blocks[0], r.blocks[1])
 	}
 	if strings.Contains(r.blocks[2], "<mark") {

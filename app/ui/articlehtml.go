@@ -22,8 +22,12 @@ func articleHTML(a *article.Article, blocks []string) string {
 	if lang := a.Meta.Lang; lang != "" {
 		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
 	}
-	if dir := a.Meta.Dir; dir == "ltr" || dir == "rtl" {
+	// The direction the page declared wins; else the language's.
+	switch dir := a.Meta.Dir; {
+	case dir == "ltr" || dir == "rtl":
 		b.WriteString(` dir="` + dir + `"`)
+	case rightToLeft(a.Meta.Lang):
+		b.WriteString(` dir="rtl"`)
 	}
 	b.WriteString(`>`)
 	b.WriteString(headHTML(a))
@@ -78,4 +82,15 @@ func headHTML(a *article.Article) string {
 	}
 	b.WriteString(`</header>`)
 	return b.String()
+}
+
+// rightToLeft reports whether text in the language tagged lang reads
+// right to left, by its primary subtag.
+func rightToLeft(lang string) bool {
+	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	switch primary {
+	case "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi":
+		return true
+	}
+	return false
 }

@@ -8,16 +8,18 @@ import (
 )
 
 // TestArticleHTMLDir checks that the article element carries the page's
-// writing direction, and only a known one.
+// writing direction, only a known one, once, and the language's when the
+// page gave none.
 func TestArticleHTMLDir(t *testing.T) {
-	for dir, want := range map[string]string{
-		"rtl": ` dir="rtl"`, "ltr": ` dir="ltr"`, "": "", `rtl" onclick="x`: "",
+	for _, c := range []struct{ lang, dir, want string }{
+		{"en", "rtl", ` dir="rtl"`}, {"en", "ltr", ` dir="ltr"`}, {"en", "", ""}, {"en", `rtl" onclick="x`, ""},
+		{"ar", "", ` dir="rtl"`}, {"ar", "ltr", ` dir="ltr"`}, {"he", "rtl", ` dir="rtl"`}, {"", "", ""},
 	} {
-		a := &article.Article{ID: "x", Meta: article.Meta{Title: "t", Lang: "ar", Dir: dir}}
+		a := &article.Article{ID: "x", Meta: article.Meta{Title: "t", Lang: c.lang, Dir: c.dir}}
 		got := ArticleHTML(a)
 		head := got[:strings.Index(got, ">")]
-		if want != "" && !strings.Contains(head, want) || want == "" && strings.Contains(head, "dir=") {
-			t.Errorf("dir %q: %s", dir, head)
+		if strings.Count(head, "dir=") > 1 || c.want != "" && !strings.Contains(head, c.want) || c.want == "" && strings.Contains(head, "dir=") {
+			t.Errorf("lang %q, dir %q: %s", c.lang, c.dir, head)
 		}
 	}
 }

@@ -29,6 +29,7 @@ type topBar struct {
 	open    bool
 	prefs   prefs
 	overlap string // "merge" or "" (keep both), see prefOverlap
+	margin  string // "off" or "" (on), see prefMarginOff
 
 	status    SyncStatus
 	announced string // the settled status, for screen readers
@@ -168,6 +169,10 @@ func (b *topBar) renderSettings() app.UI {
 				app.Button().Class("choice choice-large").ID("size-up").Attr("aria-label", "Larger text").
 					Disabled(p.size >= maxSize).OnClick(b.resize(+1)).Text("A+"),
 			),
+			settingRow("Notes in the margin",
+				choice("On", b.margin != "off", b.setMargin("")).ID("margin-on"),
+				choice("Off", b.margin == "off", b.setMargin("off")).ID("margin-off"),
+			),
 			settingRow("Overlapping highlights",
 				choice("Keep both", b.overlap != "merge", b.setOverlap("")).ID("overlap-both"),
 				choice("Merge", b.overlap == "merge", b.setOverlap("merge")).ID("overlap-merge"),
@@ -196,6 +201,17 @@ func (b *topBar) toggleSettings(ctx app.Context, e app.Event) {
 	b.open = !b.open
 	b.prefs = currentPrefs()
 	b.overlap = browser.Pref(prefOverlap)
+	b.margin = browser.Pref(prefMarginOff)
+}
+
+// setMargin turns the notes in the margin on ("") or off ("off").
+func (b *topBar) setMargin(mode string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		b.margin = mode
+		browser.SetPref(prefMarginOff, mode)
+		ctx.NewAction(marginAction)
+		saveSetting(ctx, b.dev, settingMargin, mode)
+	}
 }
 
 func (b *topBar) setOverlap(mode string) app.EventHandler {

@@ -215,6 +215,16 @@ func (d *Device) Titles(ctx context.Context) (map[string]string, error) {
 	return d.replica().Titles(ctx)
 }
 
+// PutDraft implements Notes. A draft stays on this device: nothing to push.
+func (d *Device) PutDraft(ctx context.Context, articleID, id, text string) error {
+	return d.replica().PutDraft(ctx, articleID, id, text)
+}
+
+// Drafts implements Notes.
+func (d *Device) Drafts(ctx context.Context, articleID string) (map[string]string, error) {
+	return d.replica().Drafts(ctx, articleID)
+}
+
 // PutSetting records a reading setting through the replica, so it syncs.
 func (d *Device) PutSetting(ctx context.Context, name, value string) error {
 	err := d.replica().PutSetting(ctx, name, value)
@@ -319,6 +329,18 @@ func (d *Device) eraseAll(ctx context.Context, account *local.Store) error {
 func (d *Device) ChangePassword(ctx context.Context, password, newPassword string) error {
 	return d.api.ChangePassword(ctx, password, newPassword)
 }
+
+// Tokens lists the account's API tokens, newest first.
+func (d *Device) Tokens(ctx context.Context) ([]client.Token, error) { return d.api.Tokens(ctx) }
+
+// CreateToken makes an API token that may import, for the bookmarklet,
+// and returns it with its secret.
+func (d *Device) CreateToken(ctx context.Context, name string) (client.Token, string, error) {
+	return d.api.CreateToken(ctx, name, client.ScopeImport)
+}
+
+// RevokeToken revokes one of the account's API tokens.
+func (d *Device) RevokeToken(ctx context.Context, id string) error { return d.api.DeleteToken(ctx, id) }
 
 // DeleteAccount deletes the account and its data on the server, then the
 // account's copy on this device; the device goes back to being a guest's.

@@ -33,11 +33,15 @@ func (r *Reader) key(ctx app.Context, k browser.Key) bool {
 		note := k.Key == "n" || k.Key == "N"
 		do = func(ctx app.Context) { r.highlightRange(ctx, start, end, currentColor(), note) }
 	case "Escape":
-		if r.ann.pop == "" && !r.ann.selOn && !r.ann.panel {
+		if r.ann.pop == "" && !r.ann.selOn && !r.ann.panel && r.ann.sheet == "" && r.ann.edit == "" {
 			return false // nothing of the reader's to close
 		}
 		do = func(ctx app.Context) {
 			switch {
+			case r.ann.edit != "":
+				r.closeEditor(ctx)
+			case r.ann.sheet != "":
+				r.ann.sheet = ""
 			case r.ann.pop != "":
 				r.closePopover()
 			case r.ann.selOn:

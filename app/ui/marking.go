@@ -116,12 +116,7 @@ func (r *Reader) highlightRange(ctx app.Context, start, end int, color annotatio
 	browser.MarkAfterPaint("margin-highlight-painted")
 	r.save(ctx, a, gone...)
 	if note {
-		ctx.Defer(func(ctx app.Context) {
-			if rect, ok := browser.MarkRect(a.ID); ok {
-				r.openPopover(ctx, []string{a.ID}, rect)
-				r.startEditing()
-			}
-		})
+		r.openEditor(ctx, a.ID)
 	}
 	return a.ID, true
 }

@@ -30,6 +30,11 @@ type Notes interface {
 	Article(ctx context.Context, id string) (*article.Article, error)
 	// Titles returns the titles of the kept articles, by id.
 	Titles(ctx context.Context) (map[string]string, error)
+	// PutDraft keeps the unsaved text of the note on annotation id, on
+	// this device only; an empty text forgets it.
+	PutDraft(ctx context.Context, articleID, id, text string) error
+	// Drafts returns the unsaved notes on an article, by annotation id.
+	Drafts(ctx context.Context, articleID string) (map[string]string, error)
 }
 
 // notesChannel is the BroadcastChannel over which tabs tell each other

@@ -17,6 +17,15 @@ const panelAction = "margin/panel"
 // togglePanel opens or closes the side panel.
 func (r *Reader) togglePanel(ctx app.Context, _ app.Action) {
 	r.ann.panel = !r.ann.panel
+	// The panel takes room from the margin, and gives it back.
+	ctx.Defer(func(ctx app.Context) {
+		before := r.ann.room.OK
+		r.measureRoom()
+		if r.ann.room.OK != before {
+			ctx.Update()
+		}
+		r.layoutNotes()
+	})
 }
 
 // visible reports whether p passes the panel's filters.
@@ -47,7 +56,7 @@ func (r *Reader) renderPanel() app.UI {
 		app.Div().Class("panel-head").Body(
 			app.H2().Class("panel-title").Text(countLabel(count, "highlight", "highlights")),
 			app.Button().Class("icon-button small").ID("panel-close").Title("Close").Attr("aria-label", "Close the list").
-				OnClick(func(ctx app.Context, e app.Event) { r.ann.panel = false }).Text("×"),
+				OnClick(func(ctx app.Context, e app.Event) { r.togglePanel(ctx, app.Action{}) }).Text("×"),
 		),
 		app.Div().Class("filters").Body(
 			app.Button().Class("chip").Attr("aria-pressed", r.ann.fColor == "").Text("All").

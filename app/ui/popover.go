@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -76,7 +75,7 @@ func (r *Reader) openPopover(ctx app.Context, ids []string, at browser.Rect) {
 		return
 	}
 	r.ann.pop, r.ann.popIDs = ids[0], ids
-	r.ann.editing, r.ann.draft, r.ann.tagDraft = false, "", ""
+	r.ann.tagDraft = ""
 	r.ann.selOn = false
 	const popW = 340.0
 	vw := browser.ViewportWidth()
@@ -86,13 +85,7 @@ func (r *Reader) openPopover(ctx app.Context, ids []string, at browser.Rect) {
 }
 
 func (r *Reader) closePopover() {
-	r.ann.pop, r.ann.popIDs, r.ann.editing = "", nil, false
-}
-
-func (r *Reader) startEditing() {
-	if p := r.ann.byID[r.ann.pop]; p != nil {
-		r.ann.editing, r.ann.draft = true, p.a.Note
-	}
+	r.ann.pop, r.ann.popIDs = "", nil
 }
 
 // renderPopover is the card of one annotation: colour, note, tags, copy,
@@ -150,7 +143,7 @@ func (r *Reader) renderPopover() app.UI {
 						return app.Button().Class("link-button").
 							OnClick(func(ctx app.Context, e app.Event) {
 								ids := append([]string{other.a.ID}, r.ann.pop)
-								r.ann.pop, r.ann.popIDs, r.ann.editing = other.a.ID, ids, false
+								r.ann.pop, r.ann.popIDs = other.a.ID, ids
 							}, app.EventScope(other.a.ID)).
 							Text(clip(r.quote(other), 40))
 					}),
@@ -159,58 +152,30 @@ func (r *Reader) renderPopover() app.UI {
 		)
 }
 
+// renderNote is the popover's note: the saved one, a draft kept from
+// an editor closed unsaved, and the way into the editor.
 func (r *Reader) renderNote(p *placed) app.UI {
 	id := p.a.ID
-	if r.ann.editing {
-		n := utf8.RuneCountInString(r.ann.draft)
-		over := n > annotation.MaxNote
-		counter := app.Span().Class("counter").ID("note-counter").Attr("aria-live", "polite").
-			Text(strconv.Itoa(n) + " / " + strconv.Itoa(annotation.MaxNote))
-		if over {
-			counter = counter.Class("counter over")
-		}
-		return app.Div().Class("note-editor").Body(
-			app.Textarea().ID("note-input").Class("note-input").
-				Placeholder("Write a note… Markdown works: *emphasis*, **strong**, [links](https://…), lists.").
-				AutoFocus(true).Attr("aria-label", "Note").
-				Text(r.ann.draft).
-				OnInput(func(ctx app.Context, e app.Event) {
-					r.ann.draft = ctx.JSSrc().Get("value").String()
-				}, app.EventScope(id)).
-				OnKeyDown(func(ctx app.Context, e app.Event) {
-					if e.Get("key").String() == "Enter" && (e.Get("ctrlKey").Bool() || e.Get("metaKey").Bool()) {
-						r.saveNote(ctx, id)
-					}
-				}, app.EventScope(id)),
-			app.Div().Class("note-actions").Body(
-				counter,
-				app.Span().Class("spacer"),
-				app.Button().Class("button quiet").Text("Cancel").
-					OnClick(func(ctx app.Context, e app.Event) { r.ann.editing = false }),
-				app.Button().Class("button").ID("note-save").Disabled(over).Text("Save").
-					OnClick(func(ctx app.Context, e app.Event) { r.saveNote(ctx, id) }, app.EventScope(id)),
-			),
-		)
-	}
+	draft, hasDraft := r.ann.drafts[id]
+	open := func(ctx app.Context, e app.Event) { r.openEditor(ctx, id) }
 	if strings.TrimSpace(p.a.Note) == "" {
-		return app.Button().Class("link-button add-note").ID("note-add").Text("Add a note").
-			OnClick(func(ctx app.Context, e app.Event) { r.startEditing() })
+		if hasDraft {
+			return app.Div().Class("note-view").Body(
+				app.P().Class("draft-label").Text("Draft, not saved"),
+				app.P().Class("draft-text").Text(clip(draft, 280)),
+				app.Button().Class("link-button").ID("note-add").Text("Continue the note").OnClick(open, app.EventScope(id)),
+			)
+		}
+		return app.Button().Class("link-button add-note").ID("note-add").Text("Add a note").OnClick(open, app.EventScope(id))
 	}
 	return app.Div().Class("note-view").Body(
 		// note.HTML escapes every text and writes only a few plain tags.
 		app.Raw(`<div class="note-body">`+note.HTML(p.a.Note)+`</div>`),
-		app.Button().Class("link-button").ID("note-edit").Text("Edit note").
-			OnClick(func(ctx app.Context, e app.Event) { r.startEditing() }),
+		app.If(hasDraft, func() app.UI {
+			return app.P().Class("draft-label").Text("An unsaved draft of an edit is kept.")
+		}),
+		app.Button().Class("link-button").ID("note-edit").Text("Edit note").OnClick(open, app.EventScope(id)),
 	)
-}
-
-func (r *Reader) saveNote(ctx app.Context, id string) {
-	draft := strings.TrimRight(r.ann.draft, " \t\n")
-	if utf8.RuneCountInString(draft) > annotation.MaxNote {
-		return
-	}
-	r.ann.editing = false
-	r.update(ctx, id, func(a *annotation.Annotation) { a.Note = draft })
 }
 
 func (r *Reader) renderTags(p *placed) app.UI {

@@ -57,6 +57,11 @@ type Reader struct {
 	lazy bool
 
 	stopTracking func()
+	stopMargin   func()
+	// mountCtx is the reader's own context: work deferred through it runs
+	// even when the element whose event started it (a toolbar button)
+	// is gone by then, which go-app's event contexts do not.
+	mountCtx app.Context
 
 	ann       annotations
 	knownTags []string // tags used on every article, for suggestions
@@ -84,7 +89,9 @@ func (r *Reader) OnNav(ctx app.Context) { r.load(ctx) }
 
 func (r *Reader) OnMount(ctx app.Context) {
 	browser.Mark("margin-mounted")
+	r.mountCtx = ctx
 	ctx.Handle(panelAction, r.togglePanel)
+	ctx.Handle(marginAction, r.toggleMargin)
 	r.startAnnotating(ctx)
 	r.loadAnnotations(ctx)
 	ctx.Defer(func(ctx app.Context) {
@@ -95,6 +102,10 @@ func (r *Reader) OnMount(ctx app.Context) {
 
 func (r *Reader) OnDismount() {
 	r.stopAnnotating()
+	if r.stopMargin != nil {
+		r.stopMargin()
+		r.stopMargin = nil
+	}
 	if r.stopTracking != nil {
 		r.stopTracking()
 		r.stopTracking = nil
@@ -291,6 +302,9 @@ func (r *Reader) arrive(ctx app.Context, pageLoad bool) {
 	case !pageLoad:
 		browser.ScrollToTop()
 	}
+	if r.notes != nil {
+		r.startMargin(ctx)
+	}
 	record, flush := positionRecorder(r.dev, r.id)
 	stop := browser.TrackReading(r.id, articleSel, record)
 	r.stopTracking = func() {
@@ -376,6 +390,9 @@ func (r *Reader) Render() app.UI {
 	if r.ann.panel {
 		page += " with-panel"
 	}
+	if r.inMargin() {
+		page += " notes-in-margin"
+	}
 	main := "reader"
 	if r.lazy {
 		main += " lazy-blocks"
@@ -384,6 +401,14 @@ func (r *Reader) Render() app.UI {
 		&topBar{Back: true, Panel: r.notes != nil, Count: len(r.ann.list), dev: r.dev},
 		app.Div().Class("progress").Attr("aria-hidden", true).Body(app.Div().Class("progress-bar")),
 		app.Main().Class(main).ID("main").Body(r.renderContent()),
+		r.renderMargin(),
+		app.If(r.ann.edit != "" && !r.ann.room.OK, func() app.UI {
+			if p := r.ann.byID[r.ann.edit]; p != nil {
+				return r.renderEditor(p, true)
+			}
+			return nil
+		}),
+		app.If(r.ann.sheet != "" && r.ann.edit == "", r.renderSheet),
 		app.If(r.ann.selOn && r.ann.pop == "", r.renderToolbar),
 		app.If(r.ann.pop != "", r.renderPopover),
 		app.If(r.ann.panel, r.renderPanel),

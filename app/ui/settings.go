@@ -17,6 +17,8 @@ const (
 	settingFont  = "font"  // "sans" or "serif"
 	settingSize  = "size"  // "0" to "6"
 	settingColor = "color" // the colour new highlights get
+	// settingMargin is "off" to keep notes out of the margin, "" otherwise.
+	settingMargin = "notes-margin"
 )
 
 // setting returns the value of the preference called name.
@@ -66,6 +68,12 @@ func applySetting(name, value string) bool {
 		if n, err := strconv.Atoi(value); err == nil && n >= minSize && n <= maxSize {
 			p.size = n
 		}
+	case settingMargin:
+		if (value == "" || value == "off") && browser.Pref(prefMarginOff) != value {
+			browser.SetPref(prefMarginOff, value)
+			return true
+		}
+		return false
 	case settingColor:
 		for _, c := range annotation.Colors {
 			if string(c) == value && browser.Pref(prefColor) != value {

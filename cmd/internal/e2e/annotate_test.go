@@ -256,6 +256,8 @@ func TestNoteIsTextDeleteAndUndo(t *testing.T) {
 	b.do(t, chromedp.SendKeys("#note-input", hostile))
 	b.waitFor(t, `document.querySelector("#note-counter").innerText.startsWith("`+strconv.Itoa(len([]rune(hostile)))+` /")`)
 	b.do(t, chromedp.Click("#note-save"))
+	b.waitFor(t, `!document.querySelector("#note-editor")`)
+	b.do(t, chromedp.Click(`article mark[data-a]`))
 	b.waitFor(t, `!!document.querySelector("#popover .note-body")`)
 	body := eval[string](t, b, `document.querySelector("#popover .note-body").innerText`)
 	if !strings.Contains(body, "<script>alert(1)</script>") || !strings.Contains(body, "<img src=x onerror=alert(2)>") {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"margin/app/client"
+	"margin/app/library"
 	"margin/cmd/internal/apitest"
 )
 
@@ -102,6 +105,19 @@ func TestImportedArticleIsTheOwners(t *testing.T) {
 	a.screenshot(t, "imported-article-owner")
 	noConsoleErrors(t, a)
 
+	// Offline, the article and its picture open from the device: the
+	// service worker kept the picture it served.
+	a.waitFor(t, `navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)`)
+	a.do(t, chromedp.Navigate(p.URL+"/a/"+id)) // now through the worker
+	a.waitMounted(t)
+	a.waitFor(t, `caches.open("margin-media").then(c => c.keys()).then(k => k.length === 1)`)
+	setOffline(t, a, true)
+	a.do(t, chromedp.Navigate("about:blank"), chromedp.Navigate(p.URL+"/a/"+id))
+	a.waitMounted(t)
+	a.waitFor(t, `!!document.querySelector("article.reader-article") && document.querySelector("article.reader-article").innerText.includes(`+jsString(importedSentence)+`)`)
+	a.waitFor(t, `(() => { const i = document.querySelector("article.reader-article img"); return !!i && i.complete && i.naturalWidth === 1 })()`)
+	setOffline(t, a, false)
+
 	// Bob, in a browser of his own.
 	b := newBrowser(t)
 	signIn(t, b, p.URL, "bob", true)
@@ -134,4 +150,52 @@ func TestImportedArticleIsTheOwners(t *testing.T) {
 	}
 	b.screenshot(t, "imported-article-other-reader")
 	noConsoleErrors(t, b, "status of 404 (Not Found)")
+}
+
+// The API client (the app's, natively) imports a page, finds it again,
+// and deletes it; another reader can delete nothing of it.
+func TestClientImportAndDelete(t *testing.T) {
+	site := pageSite(t)
+	su, _ := url.Parse(site.URL)
+	p := start(t, "", "--allow-host", su.Host)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	alice, bob := client.New(p.URL), client.New(p.URL)
+	if _, err := alice.SignUp(ctx, "alice", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.SignUp(ctx, "bob", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	s, existing, err := alice.Import(ctx, site.URL+"/keeper", false)
+	if err != nil || existing || s.Meta.Title != "The Keeper's Log" {
+		t.Fatalf("import: %+v %v %v", s, existing, err)
+	}
+	if again, existing, err := alice.Import(ctx, site.URL+"/keeper?utm_campaign=x", false); err != nil || !existing || again.ID != s.ID {
+		t.Fatalf("second import: %+v %v %v", again, existing, err)
+	}
+	if _, _, err := alice.Import(ctx, "http://127.0.0.1:1/", false); apiErr(t, err).Code != "private_address" {
+		t.Errorf("private address: %v", err)
+	}
+	if _, err := bob.Article(ctx, s.ID); !errors.Is(err, library.ErrNotFound) {
+		t.Errorf("bob reads alice's article: %v", err)
+	}
+	if err := bob.DeleteArticle(ctx, s.ID); !errors.Is(err, library.ErrNotFound) {
+		t.Errorf("bob deletes alice's article: %v", err)
+	}
+	if err := alice.DeleteArticle(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Article(ctx, s.ID); !errors.Is(err, library.ErrNotFound) {
+		t.Errorf("the deleted article: %v", err)
+	}
+	sums, err := alice.Summaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range sums {
+		if x.ID == s.ID {
+			t.Error("the deleted article is still listed")
+		}
+	}
 }

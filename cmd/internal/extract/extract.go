@@ -1,7 +1,3 @@
-// Package extract imports articles from the web: it fetches a page through
-// a network guard that refuses private addresses, finds the article in it
-// with go-readability, converts that with app/article into Margin's
-// document model (which is the sanitizer) and keeps the article's images.
 package extract
 
 import (

@@ -4,19 +4,25 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// articlePage is a page with an article on it, for tests about fetching.
+// articlePage is a page with an article on it and no images, for tests
+// that count the requests a fetch makes.
 func articlePage(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/corpus/news-harbour.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	page := regexp.MustCompile(`(?s)<figure.*?</figure>|<meta property="og:image"[^>]*>`).ReplaceAllString(string(b), "")
+	if strings.Contains(page, "<img") || strings.Contains(page, "og:image") {
+		t.Fatal("the test page still has images")
+	}
+	return page
 }
 
 // wantKind fails the test unless err is an *Error of kind k.

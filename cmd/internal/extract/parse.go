@@ -62,12 +62,14 @@ func Parse(page []byte, pageURL string) (r *Result, err error) {
 	}
 	notes := removeFurniture(doc)
 	prepareImages(doc)
+	lead := findLead(doc)
 	p := readability.NewParser()
 	ra, err := p.ParseAndMutate(doc, u)
 	if err != nil || ra.Node == nil {
 		return nil, noArticle(err)
 	}
 	notes.appendTo(ra.Node)
+	lead.prependTo(ra.Node)
 	fixAtoms(ra.Node)
 	a := article.FromNode(ra.Node, u.String())
 	m := &a.Meta

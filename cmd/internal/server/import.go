@@ -48,9 +48,13 @@ type principal struct {
 	LimitKey string
 }
 
-// importPrincipal authenticates an import: the session cookie. It is the
+// importPrincipal authenticates an import: an API token with the import
+// scope (withTokens has checked it), or else the session cookie. It is the
 // one place that says who imports; when it returns false it has answered.
 func (s *Server) importPrincipal(w http.ResponseWriter, r *http.Request) (principal, bool) {
+	if p, ok := tokenPrincipal(r.Context()); ok {
+		return p, true
+	}
 	sess, ok := s.session(w, r)
 	if !ok {
 		return principal{}, false

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"margin/app/article"
 	"margin/app/library"
+	"margin/cmd/internal/respond"
 	"margin/cmd/internal/store"
 )
 
@@ -183,4 +185,31 @@ func (s *Server) scopedPage(r *http.Request, id string) (out *http.Request, own 
 	}
 	name, done := pageScopes.add(sc)
 	return withScope(r, name), true, done, nil
+}
+
+// deleteArticle deletes one of the signed-in reader's own articles, for
+// good, and tells their devices. A shared article is the operator's
+// (403); anyone else's, like an unknown one, is not found.
+func (s *Server) deleteArticle(w http.ResponseWriter, r *http.Request, sess store.Session) {
+	id := r.PathValue("id")
+	if s.cfg.Articles.Has(id) {
+		respond.Error(w, r, respond.Problem{Status: http.StatusForbidden, Code: "shared",
+			Message: "This article is in the shared library; only the server's operator can remove it."}, nil)
+		return
+	}
+	err := s.cfg.Store.DeleteArticle(r.Context(), sess.UserID, id, time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		respond.Error(w, r, respond.NotFound("article"), err)
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), notifyTimeout)
+	if err := s.cfg.Store.Notify(ctx, sess.UserID); err != nil {
+		s.log.Warn("articles: notify the reader's devices", "user", sess.UserID, "err", err)
+	}
+	cancel()
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -32,8 +32,15 @@ func (s *Server) routes() (http.Handler, error) {
 		mux.HandleFunc("POST /api/sync/push", s.signedIn(s.push))
 		mux.HandleFunc("GET /api/sync/pull", s.signedIn(s.pull))
 		mux.HandleFunc("GET /api/sync/events", s.signedIn(s.events))
+		mux.HandleFunc("DELETE /api/articles/{id}", s.signedIn(s.deleteArticle))
 		mux.HandleFunc("POST /api/import", s.importArticle)
 		mux.HandleFunc("GET /media/{hash}", s.media)
+		mux.HandleFunc("POST /api/tokens", s.signedIn(s.createToken))
+		mux.HandleFunc("GET /api/tokens", s.signedIn(s.listTokens))
+		mux.HandleFunc("DELETE /api/tokens/{id}", s.signedIn(s.deleteToken))
+		for path := range corsPaths {
+			mux.HandleFunc("OPTIONS "+path, s.preflight)
+		}
 	}
 	mux.HandleFunc("/api/", s.apiMissing)
 	mux.Handle("/web/", s.static)
@@ -66,5 +73,9 @@ func (s *Server) routes() (http.Handler, error) {
 		respond.Error(w, r, respond.Problem{Status: http.StatusForbidden, Code: "cross_origin",
 			Message: "The request came from another site, so it was refused."}, nil)
 	}))
-	return s.idle.wrap(securityHeaders(contentSecurityPolicy(s.style.hash), csrf.Handler(mux))), nil
+	var h http.Handler = csrf.Handler(mux)
+	if s.cfg.Store != nil {
+		h = s.withTokens(mux, h)
+	}
+	return s.idle.wrap(securityHeaders(contentSecurityPolicy(s.style.hash), h)), nil
 }

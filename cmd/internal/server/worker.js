@@ -1,6 +1,9 @@
 // Margin's service worker. The server fills in the version and the list
 // of files that make the app shell.
 const CACHE = "margin-{{.Version}}";
+// Imported articles' images, named by the hash of their bytes: what an
+// address names never changes, so they outlive versions.
+const MEDIA = "margin-media";
 const SHELL = "/";
 const PRECACHE = {{.ResourcesToCache}};
 
@@ -16,7 +19,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== MEDIA).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
@@ -41,6 +44,20 @@ self.addEventListener("fetch", (event) => {
         caches.open(CACHE)
           .then((cache) => cache.match(SHELL))
           .then((shell) => shell || Response.error())
+      )
+    );
+    return;
+  }
+
+  if (url.pathname.startsWith("/media/")) {
+    // Kept once seen, so an article read before shows its pictures
+    // offline too.
+    event.respondWith(
+      caches.open(MEDIA).then((cache) =>
+        cache.match(request).then((hit) => hit || fetch(request).then((resp) => {
+          if (resp.ok) cache.put(request, resp.clone());
+          return resp;
+        }))
       )
     );
     return;

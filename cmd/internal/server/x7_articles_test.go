@@ -52,6 +52,9 @@ func TestX7OwnArticles(t *testing.T) {
 			if home.Status != http.StatusOK || !strings.Contains(string(home.Body), id) || !strings.Contains(home.Header.Get("Cache-Control"), "private") {
 				t.Errorf("alice's library page: %d, lists hers: %v", home.Status, strings.Contains(string(home.Body), id))
 			}
+			if strings.Contains(string(home.Body), library.ScopeParam) {
+				t.Error("the library page shows the prerender's scope")
+			}
 			shell := must(t)(alice.Do(ctx, http.MethodGet, "/", nil, "Sec-Fetch-Mode", "cors"))
 			if shell.Status != http.StatusOK || strings.Contains(string(shell.Body), id) {
 				t.Errorf("the shell the service worker keeps lists alice's article")
@@ -109,6 +112,30 @@ func TestX7OwnArticles(t *testing.T) {
 			if n := strings.Count(string(l.Body), `"id":"`+id+`"`); n != 1 {
 				t.Errorf("alice's library lists her article %d times", n)
 			}
+
+			// Only she may delete it; a shared article is no one's to delete.
+			wantStatus(t, "anonymous delete", must(t)(anon.Do(ctx, http.MethodDelete, "/api/articles/"+id, nil)), http.StatusUnauthorized, "signed_out")
+			// (Bob has a copy of that page of his own, under the same id;
+			// a fresh copy of hers is hers alone.)
+			fr := postImport(t, alice, map[string]any{"url": ps.URL + "/story", "fresh": true})
+			hers := importAnswer(t, fr).Article.ID
+			wantStatus(t, "bob's delete of hers", must(t)(bob.Do(ctx, http.MethodDelete, "/api/articles/"+hers, nil)), http.StatusNotFound, "not_found")
+			wantStatus(t, "bob's delete of an unknown one", must(t)(bob.Do(ctx, http.MethodDelete, "/api/articles/"+unknown, nil)), http.StatusNotFound, "not_found")
+			if r := must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+hers, nil)); r.Status != http.StatusOK {
+				t.Fatalf("alice's fresh copy after bob's delete: %s", r)
+			}
+			wantStatus(t, "delete of a shared article", must(t)(alice.Do(ctx, http.MethodDelete, "/api/articles/"+seedID, nil)), http.StatusForbidden, "shared")
+			if r := must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+id, nil)); r.Status != http.StatusOK {
+				t.Fatalf("alice's article after the refused deletes: %s", r)
+			}
+			if r := must(t)(alice.Do(ctx, http.MethodDelete, "/api/articles/"+id, nil)); r.Status != http.StatusNoContent {
+				t.Fatalf("alice deletes hers: %s", r)
+			}
+			wantStatus(t, "deleted article", must(t)(alice.Do(ctx, http.MethodGet, "/api/articles/"+id, nil)), http.StatusNotFound, "not_found")
+			if p := must(t)(alice.Do(ctx, http.MethodGet, "/a/"+id, nil)); p.Status != http.StatusNotFound {
+				t.Errorf("the deleted article's page: %d", p.Status)
+			}
+			wantStatus(t, "second delete", must(t)(alice.Do(ctx, http.MethodDelete, "/api/articles/"+id, nil)), http.StatusNotFound, "not_found")
 		})
 	}
 }

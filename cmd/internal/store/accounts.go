@@ -81,6 +81,7 @@ func (s *db) DeleteUser(ctx context.Context, userID string) error {
 			"DELETE FROM sync_mutations WHERE client_id IN (SELECT client_id FROM sync_clients WHERE user_id = $1)",
 			"DELETE FROM sync_clients WHERE user_id = $1",
 			"DELETE FROM sessions WHERE user_id = $1",
+			"DELETE FROM api_tokens WHERE user_id = $1",
 			"DELETE FROM revisions WHERE user_id = $1",
 			"DELETE FROM article_index WHERE user_id = $1",
 			"DELETE FROM objects WHERE user_id = $1",

@@ -227,3 +227,49 @@ func testArticleIndexMigration(t *testing.T, open opener) {
 		t.Fatalf("index after migrating: %+v, %v", l, err)
 	}
 }
+
+// testDeleteArticle: the server deletes a user's article for good; no one
+// else's, and nothing that is not there.
+func testDeleteArticle(t *testing.T, open opener) {
+	s := open(t, Options{})
+	c := ctx(t)
+	ann, bob := newUser(t, s, "ann"), newUser(t, s, "bob")
+	now := time.Now()
+	if _, err := s.PutArticle(c, ann.ID, "p1", articleDoc(t, "Mine", "https://a.example/", "Text."), now); err != nil {
+		t.Fatal(err)
+	}
+	seq, _ := s.ChangeSeq(c, ann.ID)
+	for _, tc := range []struct{ user, id string }{{bob.ID, "p1"}, {ann.ID, "p2"}, {ann.ID, "bad id"}, {"nobody", "p1"}} {
+		if err := s.DeleteArticle(c, tc.user, tc.id, now); !errors.Is(err, ErrNotFound) {
+			t.Errorf("delete %s of %s: %v, want ErrNotFound", tc.id, tc.user, err)
+		}
+	}
+	if s2, _ := s.ChangeSeq(c, ann.ID); s2 != seq {
+		t.Fatal("refused deletes moved the counter")
+	}
+	if err := s.DeleteArticle(c, ann.ID, "p1", now.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ArticleDoc(c, ann.ID, "p1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted article's doc: %v", err)
+	}
+	if l, _ := s.OwnArticles(c, ann.ID); len(l) != 0 {
+		t.Fatalf("listed after the delete: %+v", l)
+	}
+	if _, err := s.ArticleByURL(c, ann.ID, "https://a.example/"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("found by address after the delete: %v", err)
+	}
+	recs, _ := pullAll(t, s, ann.ID, "device-ann1", 0, 100)
+	if len(recs) != 1 || recs[0].Deleted == 0 {
+		t.Fatalf("pulled after the delete: %+v", recs)
+	}
+	if revs, _ := s.Revisions(c, ann.ID, msync.KindArticle, "p1"); len(revs) != 1 || revs[0].Field != "doc" {
+		t.Fatalf("the deleted model is not kept: %+v", revs)
+	}
+	if err := s.DeleteArticle(c, ann.ID, "p1", now.Add(2*time.Second)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+	if _, err := s.PutArticle(c, ann.ID, "p1", articleDoc(t, "Back", "", "x"), now.Add(3*time.Second)); !errors.Is(err, ErrDeleted) {
+		t.Fatalf("put after delete: %v", err)
+	}
+}

@@ -33,6 +33,8 @@ func runContract(t *testing.T, open opener) {
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"DeleteUser", testDeleteUser},
+		{"Tokens", testTokens},
+		{"TokenLimit", testTokenLimit},
 		{"PushPull", testPushPull},
 		{"Invalid", testInvalid},
 		{"S2LostReply", testLostReply},
@@ -51,6 +53,7 @@ func runContract(t *testing.T, open opener) {
 		{"PutArticle", testPutArticle},
 		{"ArticleIndexFollowsPush", testArticleIndexFollowsPush},
 		{"ArticleIndexMigration", testArticleIndexMigration},
+		{"DeleteArticle", testDeleteArticle},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -98,6 +98,49 @@ func (s *db) PutArticle(ctx context.Context, userID, id string, doc json.RawMess
 	return out, nil
 }
 
+// DeleteArticle deletes the user's article object id, an edit by
+// ServerClient at now, for good (its model is kept as a revision, as a
+// device's deletion keeps it). Errors: ErrNotFound when the user has no
+// live article id, ErrBusy.
+func (s *db) DeleteArticle(ctx context.Context, userID, id string, now time.Time) error {
+	m := msync.Mutation{ID: 1, Op: msync.OpDelete, Kind: msync.KindArticle, Object: id, HLC: msync.At(now)}
+	if err := msync.CheckMutation(&m); err != nil {
+		return fmt.Errorf("store: delete article %.64q: %w", id, ErrNotFound)
+	}
+	err := s.write(ctx, "delete article", func(tx *sql.Tx) error {
+		st := &pushState{userID: userID, clientID: ServerClient, now: ms(now),
+			records: map[msync.Key]*msync.Record{}, foreign: map[string]bool{}, stamped: map[msync.Key]bool{}}
+		if err := tx.QueryRowContext(ctx, "SELECT change_seq FROM users WHERE id = $1"+s.forUpdate, userID).Scan(&st.seq); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		start := st.seq
+		if err := st.load(ctx, tx, []msync.Key{m.Key()}); err != nil {
+			return err
+		}
+		if cur := st.records[m.Key()]; cur == nil || cur.Deleted != 0 {
+			return ErrNotFound
+		}
+		var res PushResult
+		st.apply(&m, nil, &res)
+		if err := st.flush(ctx, tx); err != nil {
+			return err
+		}
+		if st.seq != start {
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET change_seq = $2 WHERE id = $1", userID, st.seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete article %s: %w", id, err)
+	}
+	return nil
+}
+
 // OwnArticles lists the user's own articles, the latest stored first.
 func (s *db) OwnArticles(ctx context.Context, userID string) ([]OwnArticle, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, url, summary, version, created_at FROM article_index

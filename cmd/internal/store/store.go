@@ -35,6 +35,8 @@ var (
 	ErrResetRequired = errors.New("store: cursor older than the tombstone horizon")
 	// ErrSchemaTooNew: the database was migrated by a newer Margin.
 	ErrSchemaTooNew = errors.New("store: the database was written by a newer version of Margin")
+	// ErrTooMany: the user holds as many tokens as they may (409).
+	ErrTooMany = errors.New("store: too many")
 	// ErrBusy: a transient failure after retries; nothing was committed
 	// (503 with Retry-After).
 	ErrBusy = errors.New("store: busy")
@@ -88,7 +90,7 @@ type Store interface {
 	// SetPassword replaces a user's password hash.
 	SetPassword(ctx context.Context, userID, passwordHash string) error
 	// DeleteUser removes the user and everything that is theirs:
-	// sessions, clients, objects, revisions.
+	// sessions, tokens, clients, objects, revisions.
 	DeleteUser(ctx context.Context, userID string) error
 
 	// CreateSession stores a new session.
@@ -100,6 +102,21 @@ type Store interface {
 	// user's sessions but keep (which may be "").
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteSessions(ctx context.Context, userID, keep string) error
+
+	// CreateToken stores a new API token (t's ID is made, LastUsed is
+	// zero) and returns it, unless the user holds max tokens already
+	// (ErrTooMany). No such user is ErrNotFound, a hash stored already
+	// ErrExists.
+	CreateToken(ctx context.Context, t Token, max int) (Token, error)
+	// Tokens returns the user's tokens, newest first.
+	Tokens(ctx context.Context, userID string) ([]Token, error)
+	// TokenByHash returns the token with the given secret's hash, or
+	// ErrNotFound, and marks it used at now (written at most once a
+	// minute).
+	TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error)
+	// DeleteToken revokes one of the user's tokens; an id that is not
+	// one of theirs is ErrNotFound.
+	DeleteToken(ctx context.Context, userID, id string) error
 
 	// Push applies a push for userID in one transaction, as
 	// margin/app/sync describes: mutations already applied are skipped,
@@ -137,6 +154,10 @@ type Store interface {
 	// (not a valid article, or larger than msync.MaxFieldBytes),
 	// ErrNotFound (no such user), ErrBusy.
 	PutArticle(ctx context.Context, userID, id string, doc json.RawMessage, now time.Time) (OwnArticle, error)
+	// DeleteArticle deletes the user's own article id for good, as the
+	// server's edit (the caller Notifies the user's devices); ErrNotFound
+	// when they have no such live article.
+	DeleteArticle(ctx context.Context, userID, id string, now time.Time) error
 	// OwnArticles lists the user's own article objects (those the server
 	// imported for them and those their devices pushed), the latest
 	// stored first, from the index: no model is decoded.

@@ -1,0 +1,15 @@
+-- Personal API tokens, for the bookmarklet and scripts. Only the SHA-256
+-- of a token's secret is kept, so a copy of the database can use none.
+-- The PostgreSQL schema (../postgres/0003_tokens.sql) is the same but for
+-- types.
+
+CREATE TABLE api_tokens (
+	id           TEXT PRIMARY KEY,
+	user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	name         TEXT NOT NULL,
+	hash         TEXT NOT NULL UNIQUE,      -- hex SHA-256 of the secret
+	scopes       TEXT NOT NULL,             -- space-separated: "import"
+	created_at   INTEGER NOT NULL,
+	last_used_at INTEGER NOT NULL DEFAULT 0 -- 0: never used
+) STRICT;
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
