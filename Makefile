@@ -64,6 +64,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzHTML$$' -fuzztime=$(FUZZTIME) ./app/note
 	$(GO) test -run='^$$' -fuzz='^FuzzPush$$' -fuzztime=$(FUZZTIME) ./app/sync
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./cmd/internal/extract
+	$(GO) test -run='^$$' -fuzz='^FuzzTokenHash$$' -fuzztime=$(FUZZTIME) ./cmd/internal/account
+	$(GO) test -run='^$$' -fuzz='^FuzzBearerSecret$$' -fuzztime=$(FUZZTIME) ./cmd/internal/server
 
 ## bench: the performance figures, against references built in the same run
 bench: build

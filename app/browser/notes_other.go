@@ -3,7 +3,9 @@
 package browser
 
 // MarginRoom reports no room outside a browser.
-func MarginRoom(articleSel, panelSel string, minWidth, maxWidth, gap float64) Room { return Room{} }
+func MarginRoom(articleSel, panelSel string, rtl bool, minWidth, maxWidth, gap float64) Room {
+	return Room{}
+}
 
 // PlaceSheet does nothing outside a browser.
 func PlaceSheet(sel, markID string) {}
@@ -18,10 +20,10 @@ func KeepFocus(sel string) {}
 func FocusQuietly(sel string) {}
 
 // MeasureNotes finds nothing outside a browser.
-func MeasureNotes(containerSel string, room Room) []NoteBox { return nil }
+func MeasureNotes(containerSel string, room Room, ids []string) []NoteBox { return nil }
 
 // PlaceNotes does nothing outside a browser.
-func PlaceNotes(containerSel string, ids []string, tops []float64) {}
+func PlaceNotes(containerSel string, tops []float64) {}
 
 // LinkNotes does nothing outside a browser.
 func LinkNotes(articleSel, containerSel string) (stop func()) { return func() {} }

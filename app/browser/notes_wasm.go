@@ -14,9 +14,9 @@ const markAnchor = "hl-"
 // MarginRoom measures the room beside the article's column (the element
 // matching articleSel) for a note column between minWidth and maxWidth
 // wide, gap away from the column and from the window's edge (or the
-// open panel matching panelSel). A right-to-left article has its room on
-// the left.
-func MarginRoom(articleSel, panelSel string, minWidth, maxWidth, gap float64) Room {
+// open panel matching panelSel). A right-to-left article (rtl) has its
+// room on the left.
+func MarginRoom(articleSel, panelSel string, rtl bool, minWidth, maxWidth, gap float64) Room {
 	doc := js.Global().Get("document")
 	el := doc.Call("querySelector", articleSel)
 	if !el.Truthy() {
@@ -24,7 +24,6 @@ func MarginRoom(articleSel, panelSel string, minWidth, maxWidth, gap float64) Ro
 	}
 	r := rectOf(el.Call("getBoundingClientRect"))
 	sx, sy := js.Global().Get("scrollX").Float(), js.Global().Get("scrollY").Float()
-	rtl := js.Global().Call("getComputedStyle", el).Get("direction").String() == "rtl"
 	right := doc.Get("documentElement").Get("clientWidth").Float()
 	if p := doc.Call("querySelector", panelSel); p.Truthy() {
 		right = min(right, p.Call("getBoundingClientRect").Get("left").Float())
@@ -99,30 +98,30 @@ func FocusQuietly(sel string) {
 	}
 }
 
-// MeasureNotes measures each note (a child with data-id) of the element
-// matching containerSel, in order, and the first line of its passage.
-// The container takes the room's place and width first: a note's height
-// depends on its width.
-func MeasureNotes(containerSel string, room Room) []NoteBox {
+// MeasureNotes measures the notes of the element matching containerSel,
+// its children in order, whose highlights' ids are ids, and the first
+// line of each one's passage. The container takes the room's place and
+// width first (a note's height depends on its width), unless it has them
+// already: a change would lay the page out again before measuring.
+// Each note costs a few calls into the browser, so it takes the ids from
+// the caller rather than reading them from the page.
+func MeasureNotes(containerSel string, room Room, ids []string) []NoteBox {
 	doc := js.Global().Get("document")
 	c := doc.Call("querySelector", containerSel)
 	if !c.Truthy() {
 		return nil
 	}
 	st := c.Get("style")
-	st.Set("left", px(room.Left))
-	st.Set("width", px(room.Width))
+	if l, w := px(room.Left), px(room.Width); st.Get("left").String() != l || st.Get("width").String() != w {
+		st.Set("left", l)
+		st.Set("width", w)
+	}
 	kids := c.Get("children")
-	n := kids.Length()
+	n := min(kids.Length(), len(ids))
 	out := make([]NoteBox, 0, n)
 	sy := js.Global().Get("scrollY").Float()
 	for i := 0; i < n; i++ {
-		el := kids.Index(i)
-		id := el.Get("dataset").Get("id")
-		if id.Type() != js.TypeString {
-			continue
-		}
-		b := NoteBox{ID: id.String(), Height: el.Get("offsetHeight").Float()}
+		b := NoteBox{ID: ids[i], Height: kids.Index(i).Get("offsetHeight").Float()}
 		if m := doc.Call("getElementById", markAnchor+b.ID); m.Truthy() {
 			if rects := m.Call("getClientRects"); rects.Length() > 0 {
 				b.Want, b.Found = rects.Index(0).Get("top").Float()+sy, true
@@ -133,33 +132,22 @@ func MeasureNotes(containerSel string, room Room) []NoteBox {
 	return out
 }
 
-// PlaceNotes puts each note with data-id ids[i] of the element matching
-// containerSel at tops[i] (page coordinates); a note whose top is NaN is
-// hidden.
-func PlaceNotes(containerSel string, ids []string, tops []float64) {
-	doc := js.Global().Get("document")
-	c := doc.Call("querySelector", containerSel)
+// PlaceNotes puts the element matching containerSel's children, the notes
+// MeasureNotes measured, in order: the i-th at tops[i] (page coordinates),
+// or far above the page, out of sight, when that is NaN.
+func PlaceNotes(containerSel string, tops []float64) {
+	c := js.Global().Get("document").Call("querySelector", containerSel)
 	if !c.Truthy() {
 		return
 	}
 	kids := c.Get("children")
-	at := map[string]float64{}
-	for i, id := range ids {
-		at[id] = tops[i]
-	}
-	for i := 0; i < kids.Length(); i++ {
-		el := kids.Index(i)
-		id := el.Get("dataset").Get("id")
-		if id.Type() != js.TypeString {
-			continue
+	n := min(kids.Length(), len(tops))
+	for i := 0; i < n; i++ {
+		top := tops[i]
+		if top != top {
+			top = -1e5
 		}
-		top, ok := at[id.String()]
-		if !ok || top != top {
-			el.Get("dataset").Set("lost", "1")
-			continue
-		}
-		el.Get("dataset").Delete("lost")
-		el.Get("style").Set("top", px(top))
+		kids.Index(i).Get("style").Set("top", px(top))
 	}
 }
 

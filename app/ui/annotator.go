@@ -64,6 +64,11 @@ type annotations struct {
 	selNote string            // the note that stands level with its passage
 	more    map[string]bool   // long notes shown whole
 	shown   map[string]string // each note's text → its HTML, rendered once
+	// marginIDs are the ids of the notes in the margin, in the order the
+	// last render put them on the page.
+	marginIDs []string
+	// notesShown is set once notes of this article were placed.
+	notesShown bool
 
 	panel  bool
 	fColor annotation.Color

@@ -36,12 +36,13 @@ func (r *Reader) openEditor(ctx app.Context, id string) {
 	r.closePopover()
 	r.ann.edit, r.ann.editText, r.ann.sheet, r.ann.selNote = id, text, "", id
 	r.ann.selOn = false
-	r.measureRoom()
+	// The room is as last measured (on every resize and layout change):
+	// measuring it here would lay the page out once more before the paint.
 	r.afterRender(ctx, func() {
+		// In the margin, the observer of the notes places the editor
+		// before the paint.
 		if !r.ann.room.OK {
 			browser.PlaceSheet("#note-editor", id)
-		} else {
-			r.layoutNotes()
 		}
 		browser.FocusText("#note-input")
 		browser.KeepFocus("#note-input")

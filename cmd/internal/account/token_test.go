@@ -118,3 +118,29 @@ func TestCheckScopes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTokenHash: any string is either refused or a token's canonical
+// form, whose hash is the one NewToken would have stored.
+func FuzzTokenHash(f *testing.F) {
+	good, _ := NewToken()
+	for _, s := range []string{good, "", "mgn_", good[:46] + "B", "Bearer " + good, strings.Repeat("A", 47)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, ok := TokenHash(s)
+		if !ok {
+			if h != "" {
+				t.Fatalf("a refused secret has hash %q", h)
+			}
+			return
+		}
+		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(s, "mgn_"))
+		if err != nil || len(s) != TokenLen || "mgn_"+base64.RawURLEncoding.EncodeToString(raw) != s {
+			t.Fatalf("accepted %q, which is not a canonical token", s)
+		}
+		sum := sha256.Sum256(raw)
+		if h != hex.EncodeToString(sum[:]) {
+			t.Fatalf("hash %s of %q is not its bytes' SHA-256", h, s)
+		}
+	})
+}

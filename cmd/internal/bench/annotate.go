@@ -24,8 +24,9 @@ const (
 // seedJS writes n highlights spread over the article shown, straight into
 // the browser's database as the app stores them, and resolves to n. Each
 // is a few words of one paragraph, with the context and the canonical
-// text's hash, as if made on this very text.
-const seedJS = `(async (n, hash, article) => {
+// text's hash, as if made on this very text; given a note, each has
+// that note with its number.
+const seedJS = `(async (n, hash, article, note) => {
 	const leaves = [...document.querySelectorAll("article .article-body [data-o]")]
 		.map((el) => {
 			let t = "";
@@ -67,7 +68,7 @@ const seedJS = `(async (n, hash, article) => {
 				suffix: leaf.cps.slice(to, to + 32).join(""),
 				start: leaf.start + from, end: leaf.start + to, hash,
 			},
-			color: colors[made % 5], created: now, modified: now,
+			color: colors[made % 5], note: note ? note + " " + (made + 1) : undefined, created: now, modified: now,
 		});
 		made++;
 	}

@@ -73,7 +73,7 @@ const (
 	longRuns      = 5
 )
 
-var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate", "sync", "extract"}
+var allParts = []string{"sizes", "load", "throttled", "long", "anchor", "annotate", "notes", "sync", "extract"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -129,6 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		{"long", fmt.Sprintf("4. A 20,000-word article (median of %d cold runs; reference: the 150 ms budget)", longRuns), b.longArticle},
 		{"anchor", fmt.Sprintf("5. Re-anchoring 200 annotations in headless Chromium (median of %d rounds; reference: bench/anchor-js)", anchorReps), b.anchor},
 		{"annotate", fmt.Sprintf("6. Highlighting a 20,000-word article (median of %d presses and %d openings; reference: the budgets)", highlightRuns, openRuns), b.annotate},
+		{"notes", fmt.Sprintf("6b. Notes in the margin of a 20,000-word article (%d notes; median of %d openings, %d relayouts, %d presses of n; reference: the budgets)", marginNotes, notesOpenRuns, relayoutRuns, noteEditorRuns), b.notesBench},
 		{"sync", fmt.Sprintf("7. Sync server on loopback, SQLite (%d devices for %s; reference: bench/pushref, a bare net/http + SQLite handler, and the budgets)", memStreams, syncLoadFor), b.syncBench},
 		{"extract", fmt.Sprintf("8. Article extraction on the server (median of %d and %d runs; reference: Mozilla Readability in headless Chromium)", extractRuns, extractRunsLarge), b.extractPart},
 	} {

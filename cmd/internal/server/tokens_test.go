@@ -510,3 +510,30 @@ func TestTokenImports(t *testing.T) {
 	wantStatus(t, "a revoked token's import", must(t)(apitest.New(srv.URL).JSON(ctx, http.MethodPost, "/api/import",
 		map[string]any{"url": ps.URL + "/other", "html": page}, bearer(tok.Secret)...)), http.StatusUnauthorized, "bad_token")
 }
+
+// FuzzBearerSecret: any Authorization header, or two, is read without
+// a panic; a secret comes only from one Bearer header no longer than
+// maxAuthorization, and a header that is not Bearer is left alone.
+func FuzzBearerSecret(f *testing.F) {
+	for _, s := range []string{"Bearer mgn_x", "bearer\tmgn_x", "Basic YTpi", "Bearer", "", "Bearerx", "BEARER  mgn_"} {
+		f.Add(s, "")
+		f.Add(s, "Bearer mgn_y")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		h := http.Header{}
+		h.Add("Authorization", a)
+		if b != "" {
+			h.Add("Authorization", b)
+		}
+		secret, bearer := bearerSecret(h)
+		if !bearer && (isBearer(a) || b != "" && isBearer(b)) {
+			t.Fatalf("%q, %q: a Bearer header taken for another scheme", a, b)
+		}
+		if bearer && !isBearer(a) && !isBearer(b) {
+			t.Fatalf("%q, %q: taken for Bearer", a, b)
+		}
+		if secret != "" && (b != "" || len(a) > maxAuthorization || !strings.HasSuffix(a, secret)) {
+			t.Fatalf("%q, %q: secret %q", a, b, secret)
+		}
+	})
+}
