@@ -33,6 +33,10 @@ const (
 type importBox struct {
 	app.Compo
 
+	// Waiting are the addresses waiting to be imported (Device.Queued),
+	// which the library imports.
+	Waiting []string
+
 	dev *Device // nil on the server
 
 	text   string
@@ -42,7 +46,6 @@ type importBox struct {
 	// signIn offers to sign in after the error: importing a page needs
 	// an account.
 	signIn bool
-	queued []string
 	stop   func()
 }
 
@@ -50,7 +53,6 @@ func (b *importBox) OnMount(ctx app.Context) {
 	if b.dev == nil {
 		return
 	}
-	b.queued = b.dev.Queued()
 	b.stop = browser.OnFiles("#"+importBoxID, "#"+importFileID, article.MaxInput, func(f browser.File) {
 		ctx.Dispatch(func(ctx app.Context) { b.file(ctx, f) })
 	})
@@ -144,7 +146,6 @@ func importProblem(err error) (string, bool) {
 // queue keeps u to import when the device is back online.
 func (b *importBox) queue(u string) {
 	b.dev.Queue(u)
-	b.queued = b.dev.Queued()
 	b.text = ""
 }
 
@@ -216,7 +217,7 @@ func (b *importBox) Render() app.UI {
 			app.Label().Class("import-label").For("import-text").Text("Add an article"),
 			app.Div().Class("import-row").Body(
 				app.Textarea().Class("import-text").ID("import-text").Name("text").Rows(1).
-					Placeholder("Paste a link, or an article’s text").
+					Placeholder("Paste a link or an article").
 					Attr("autocomplete", "off").Attr("spellcheck", false).
 					Disabled(busy).Text(b.text).
 					OnInput(func(ctx app.Context, e app.Event) { b.text = ctx.JSSrc().Get("value").String() }).
@@ -255,26 +256,28 @@ func (b *importBox) Render() app.UI {
 				}),
 			)
 		}),
-		app.If(len(b.queued) > 0, func() app.UI { return b.renderQueue() }),
+		b.renderQueue(),
 	)
 }
 
 // renderQueue lists the addresses waiting to be imported.
 func (b *importBox) renderQueue() app.UI {
-	why := "They are imported when you are back online."
-	if b.dev != nil {
-		if _, ok := b.dev.User(); !ok {
-			why = "Sign in to import them; Margin's server fetches each page."
-		}
+	queued := b.Waiting
+	if len(queued) == 0 || b.dev == nil {
+		return nil
 	}
-	n := "1 link waits"
-	if len(b.queued) > 1 {
-		n = fmt.Sprintf("%d links wait", len(b.queued))
+	n, it := "1 link waits", "it"
+	if len(queued) > 1 {
+		n, it = fmt.Sprintf("%d links wait", len(queued)), "them"
+	}
+	why := "Margin imports " + it + " when you are back online."
+	if _, ok := b.dev.User(); !ok {
+		why = "Sign in to import " + it + ": Margin’s server fetches each page."
 	}
 	return app.Div().Class("import-queue").ID("import-queue").Attr("role", "status").Body(
 		app.P().Class("import-queue-title").Text(n+" to be imported. "+why),
-		app.Ul().Body(app.Range(b.queued).Slice(func(i int) app.UI {
-			return app.Li().Text(b.queued[i])
+		app.Ul().Body(app.Range(queued).Slice(func(i int) app.UI {
+			return app.Li().Text(queued[i])
 		})),
 	)
 }

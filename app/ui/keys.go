@@ -103,6 +103,9 @@ func (r *Reader) stepHighlight(dir int) {
 	}
 	i = max(0, min(i, len(ids)-1))
 	r.ann.cursor = ids[i]
+	if p := r.ann.byID[ids[i]]; p != nil && r.hasNote(p) {
+		r.ann.selNote = ids[i] // its note in the margin comes level with it
+	}
 	browser.FlashMark(ids[i], true)
 }
 

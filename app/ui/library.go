@@ -30,6 +30,7 @@ type Library struct {
 	// mounted, as the server cannot know them.
 	kept    []local.Kept
 	stopNet func()
+	retries int // of importing the waiting links, since the page opened
 }
 
 func (l *Library) OnInit() {
@@ -70,6 +71,15 @@ func (l *Library) OnDismount() {
 	}
 }
 
+// waiting returns the addresses waiting to be imported, for the import
+// box: passed down, so the box draws again when they change.
+func (l *Library) waiting() []string {
+	if l.dev == nil {
+		return nil
+	}
+	return l.dev.Queued()
+}
+
 // loadKept reads the articles kept on this device into the list.
 func (l *Library) loadKept(ctx app.Context) {
 	if l.dev == nil {
@@ -99,10 +109,19 @@ func (l *Library) importQueued(ctx app.Context) {
 		c, cancel := context.WithTimeout(ctx, 4*importTimeout)
 		defer cancel()
 		n, err := dev.ImportQueued(c)
-		if err != nil {
+		if errors.Is(err, client.ErrUnreachable) {
+			// Just back online, the network may not carry requests yet.
+			ctx.Dispatch(func(ctx app.Context) {
+				if l.retries < 5 {
+					l.retries++
+					ctx.After(time.Duration(l.retries)*2*time.Second, l.importQueued)
+				}
+			})
+		} else if err != nil {
 			app.Logf("ui: library: importing the waiting links: %v", err)
 		}
 		if n == 0 {
+			ctx.Dispatch(func(app.Context) {}) // the box shows the queue as it is now
 			return
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -156,7 +175,7 @@ func (l *Library) Render() app.UI {
 		&topBar{dev: l.dev},
 		app.Main().Class("library").ID("main").Body(
 			app.H1().Class("library-title").Text("Library"),
-			&importBox{dev: l.dev},
+			&importBox{dev: l.dev, Waiting: l.waiting()},
 			l.renderList(),
 		),
 		app.If(l.status == loaded, func() app.UI {

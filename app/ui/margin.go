@@ -207,57 +207,83 @@ func (r *Reader) renderMarginNote(p *placed) app.UI {
 	if text == "" {
 		text = draft
 	}
-	long := isLong(text)
-	more := r.ann.more[id]
-	sel := "0"
-	if id == r.ann.selNote {
-		sel = "1"
+	return &marginNote{
+		ID:    id,
+		Color: string(p.a.Color),
+		HTML:  r.noteHTML(text),
+		Quote: clip(r.quote(p), 80),
+		Draft: hasDraft,
+		Bare:  hasDraft && strings.TrimSpace(p.a.Note) == "",
+		Long:  isLong(text),
+		More:  r.ann.more[id],
+		Sel:   id == r.ann.selNote,
+		r:     r,
 	}
-	class := "mnote hl-" + string(p.a.Color)
-	if hasDraft && strings.TrimSpace(p.a.Note) == "" {
+}
+
+// marginNote is one note in the margin. It is a component of its own so
+// that a render of the reader compares its few fields and leaves the
+// note alone when they are the same: the reader renders on every key
+// typed in the editor, with hundreds of notes beside it.
+type marginNote struct {
+	app.Compo
+
+	ID, Color, HTML, Quote       string
+	Draft, Bare, Long, More, Sel bool
+
+	r *Reader
+}
+
+func (m *marginNote) Render() app.UI {
+	id := m.ID
+	class := "mnote hl-" + m.Color
+	if m.Bare {
 		class += " is-draft"
 	}
-	clamp := "0"
-	if long && !more {
+	sel, clamp := "0", "0"
+	if m.Sel {
+		sel = "1"
+	}
+	if m.Long && !m.More {
 		clamp = "1"
 	}
-	quote := clip(r.quote(p), 80)
 	return app.Div().Class(class).DataSet("id", id).Attr("data-sel", sel).Attr("data-clamp", clamp).
 		Attr("role", "note").Attr("tabindex", 0).
-		Attr("aria-label", "Note on “"+quote+"”").
+		Attr("aria-label", "Note on “"+m.Quote+"”").
 		OnClick(func(ctx app.Context, e app.Event) {
 			if e.Get("target").Call("closest", "a, button").Truthy() {
 				return
 			}
-			r.selectNote(ctx, id)
+			m.r.selectNote(ctx, id)
 		}, app.EventScope(id)).
 		OnKeyDown(func(ctx app.Context, e app.Event) {
 			if e.Get("key").String() == "Enter" && e.Get("target").Equal(e.Get("currentTarget")) {
 				e.PreventDefault()
-				r.openEditor(ctx, id)
+				m.r.openEditor(ctx, id)
 			}
 		}, app.EventScope(id)).
 		Body(
-			app.If(hasDraft, func() app.UI {
+			app.If(m.Draft, func() app.UI {
 				return app.P().Class("draft-label").Text("Draft, not saved")
 			}),
-			app.Div().Class("mnote-text").Body(app.Raw(r.noteHTML(text))),
+			app.Div().Class("mnote-text").Body(app.Raw(m.HTML)),
 			app.Div().Class("mnote-actions").Body(
-				app.If(long, func() app.UI {
+				app.If(m.Long, func() app.UI {
 					label := "more"
-					if more {
+					if m.More {
 						label = "less"
 					}
-					return app.Button().Class("link-button mnote-more").Attr("aria-expanded", more).Text(label).
+					return app.Button().Class("link-button mnote-more").Attr("aria-expanded", m.More).Text(label).
 						OnClick(func(ctx app.Context, e app.Event) {
+							r := m.r
 							if r.ann.more == nil {
 								r.ann.more = map[string]bool{}
 							}
 							r.ann.more[id] = !r.ann.more[id]
 						}, app.EventScope(id))
 				}),
-				app.Button().Class("link-button mnote-edit").Text("Edit").Attr("aria-label", "Edit the note on “"+quote+"”").
-					OnClick(func(ctx app.Context, e app.Event) { r.openEditor(ctx, id) }, app.EventScope(id)),
+				app.Button().Class("link-button mnote-edit").Text("Edit").Attr("aria-label", "Edit the note on “"+m.Quote+"”").
+					OnClick(func(ctx app.Context, e app.Event) { m.r.openEditor(ctx, id) }, app.EventScope(id)),
 			),
 		)
 }

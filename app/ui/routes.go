@@ -35,6 +35,7 @@ func Register(src library.Source, dev *Device) {
 	app.Route("/", func() app.Composer { return &Library{src: src, dev: dev} })
 	app.Route(highlightsPath, func() app.Composer { return &Highlights{notes: notes, dev: dev} })
 	app.Route(accountPath, func() app.Composer { return &Account{dev: dev} })
+	app.Route(importPath, func() app.Composer { return &ImportPage{dev: dev} })
 	if app.IsServer {
 		app.RouteWithRegexp(articlePattern, reader)
 		// Everything else gets Margin's own not-found page; the server
@@ -82,7 +83,7 @@ func ArticleID(path string) (string, bool) {
 // Known reports whether path is one of the app's pages rather than the
 // not-found page.
 func Known(path string) bool {
-	if path == "/" || path == highlightsPath || path == accountPath {
+	if path == "/" || path == highlightsPath || path == accountPath || path == importPath {
 		return true
 	}
 	_, ok := ArticleID(path)

@@ -161,6 +161,15 @@ func TestMarginFiftyNotesOnOneParagraph(t *testing.T) {
 	if len(ids) < 2 || first != ids[0] || second != ids[1] {
 		t.Errorf("tab went from %q to %q; the notes are %v…", first, second, ids[:min(3, len(ids))])
 	}
+	// The focused note lights its highlight; a hovered highlight its note.
+	if !eval[bool](t, b, `document.getElementById("hl-`+second+`").classList.contains("lit")`) {
+		t.Error("the focused note does not light its highlight")
+	}
+	b.do(t, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur();
+		document.getElementById("hl-`+first+`").dispatchEvent(new MouseEvent("mouseover", {bubbles: true}))`))
+	if !eval[bool](t, b, `document.querySelector('#margin-notes > [data-id="`+first+`"]').classList.contains("lit")`) {
+		t.Error("the hovered highlight does not light its note")
+	}
 	if label := eval[string](t, b, `document.querySelector("#margin-notes > [data-id]").getAttribute("aria-label")`); !strings.HasPrefix(label, "Note on “") {
 		t.Errorf("a note is announced as %q", label)
 	}
@@ -176,6 +185,10 @@ func TestMarginFiftyNotesOnOneParagraph(t *testing.T) {
 		t.Errorf("the selected note is %v px off its passage", dy)
 	}
 	b.screenshot(t, "margin-one-paragraph")
+	// j, the key that walks the highlights, brings the next one's note
+	// level with it.
+	b.do(t, chromedp.KeyEvent("\x1b"), chromedp.KeyEvent("j"), chromedp.KeyEvent("j"))
+	b.waitFor(t, `!!document.querySelector('#margin-notes > [data-sel="1"]') && document.querySelector('#margin-notes > [data-sel="1"]').dataset.id !== "`+last+`"`)
 	noConsoleErrors(t, b)
 }
 

@@ -45,7 +45,15 @@ func (s *Server) routes() (http.Handler, error) {
 	mux.HandleFunc("/api/", s.apiMissing)
 	mux.Handle("/web/", s.static)
 	mux.HandleFunc("GET /robots.txt", s.robots)
+	manifest, err := manifestHandler(s.app)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range goappFiles {
+		if p == "/manifest.webmanifest" || p == "/manifest.json" {
+			mux.Handle("GET "+p, manifest)
+			continue
+		}
 		mux.Handle("GET "+p, s.app)
 	}
 	mux.HandleFunc("GET /app.js", s.serveAppJS)

@@ -421,10 +421,19 @@ func TestServiceWorker(t *testing.T) {
 	}
 	_, manifest := get(t, ts.URL+"/manifest.webmanifest")
 	var m struct {
-		Icons []struct{ Src string } `json:"icons"`
+		Icons       []struct{ Src string } `json:"icons"`
+		Name        string                 `json:"name"`
+		ShareTarget struct {
+			Action, Method string
+			Params         map[string]string
+		} `json:"share_target"`
 	}
-	if err := json.Unmarshal(manifest, &m); err != nil || len(m.Icons) == 0 {
+	if err := json.Unmarshal(manifest, &m); err != nil || len(m.Icons) == 0 || m.Name != "Margin" {
 		t.Fatalf("manifest: %v %s", err, manifest)
+	}
+	// Sharing to the installed app opens the import page.
+	if st := m.ShareTarget; st.Action != "/import" || st.Method != "GET" || st.Params["url"] != "url" || st.Params["text"] != "text" || st.Params["title"] != "title" {
+		t.Errorf("share target %+v", st)
 	}
 	for _, ic := range m.Icons {
 		if !strings.HasPrefix(ic.Src, "/web/icons/") {
