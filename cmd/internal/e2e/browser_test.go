@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -32,6 +33,26 @@ type browser struct {
 	ctx     context.Context
 	mu      sync.Mutex
 	console []string
+	// csp holds every report of a Content-Security-Policy violation;
+	// cspAllowed, the policies a test visits on purpose (another site's).
+	csp        []string
+	cspAllowed []string
+}
+
+// reportViolations makes every document the browser loads write its
+// Content-Security-Policy violations to the console as errors, the
+// directive and the policy named, so that the test that caused one fails
+// even when the browser's own message is a warning or absent.
+const reportViolations = `addEventListener("securitypolicyviolation", e => console.error(
+	"Content Security Policy violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") +
+	" in " + e.documentURI + " (policy " + e.originalPolicy + ")"), true);`
+
+// allowCSP lets the test's browser meet violations of policies containing
+// policy: a page of another site the test serves with its own policy.
+func (b *browser) allowCSP(policy string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cspAllowed = append(b.cspAllowed, policy)
 }
 
 // newBrowser starts Chromium for the test; it is closed when the test ends.
@@ -55,10 +76,20 @@ func newBrowser(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil { // starts the browser
 		t.Fatal(err)
 	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: reportViolations}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.noCSPViolations(t) })
 	go func() {
 		for m, err := range chromedp.Console(ctx) {
 			if err != nil {
 				return
+			}
+			if strings.Contains(m.Text, "Content Security Policy") || strings.Contains(m.Text, "Content-Security-Policy") {
+				b.mu.Lock()
+				b.csp = append(b.csp, fmt.Sprintf("%s: %s", m.Type, m.Text))
+				b.mu.Unlock()
 			}
 			// The Go runtime prints panics with console.log.
 			goCrash := strings.HasPrefix(m.Text, "panic:") || strings.HasPrefix(m.Text, "fatal error:")
@@ -70,6 +101,24 @@ func newBrowser(t *testing.T) *browser {
 		}
 	}()
 	return b
+}
+
+// noCSPViolations fails the test for every violation of a policy seen,
+// whether or not the test looks at the console: Margin's pages must need
+// nothing their policy does not allow.
+func (b *browser) noCSPViolations(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+next:
+	for _, v := range b.csp {
+		for _, allowed := range b.cspAllowed {
+			if strings.Contains(v, allowed) {
+				continue next
+			}
+		}
+		t.Errorf("Content-Security-Policy violation: %s", v)
+	}
 }
 
 // errors returns the console errors seen so far.
