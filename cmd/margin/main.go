@@ -125,6 +125,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	where := addDBFlags(fl)
 	signup := fl.String("signup", "open", "`open` lets anyone make an account; closed leaves it to \"margin user add\"")
 	publicURL := fl.String("public-url", "", "`origin` the server is reached at, for link previews and cookies (default: the request's)")
+	var proxies proxyList
+	fl.Var(&proxies, "trusted-proxy", "`CIDR or IP` of a reverse proxy whose Forwarded / X-Forwarded-* headers are believed (repeatable)")
+	tlsCert := fl.String("tls-cert", "", "PEM `file` of the certificate chain to serve HTTPS with (with --tls-key)")
+	tlsKey := fl.String("tls-key", "", "PEM `file` of the certificate's private key (with --tls-cert)")
 	precompressed := fl.Bool("precompressed", true, "send browsers the brotli or gzip copy of app.wasm; false sends it as it is")
 	guard := addGuardFlags(fl)
 	if err := fl.Parse(args); err != nil {
@@ -135,6 +139,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if *signup != "open" && *signup != "closed" {
 		return fmt.Errorf("serve: --signup is open or closed, not %q", *signup)
+	}
+	tlsConfig, err := loadTLS(*tlsCert, *tlsKey)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(log)
@@ -167,14 +175,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// at shutdown still commit.
 	defer st.Close()
 	srv, err := server.New(server.Config{
-		Articles:      lib,
-		Web:           web.FS,
-		Precompressed: *precompressed,
-		PublicURL:     *publicURL,
-		Log:           log,
-		Store:         st,
-		SignupClosed:  *signup == "closed",
-		Importer:      guard.extractor(log),
+		Articles:       lib,
+		Web:            web.FS,
+		Precompressed:  *precompressed,
+		PublicURL:      *publicURL,
+		TLS:            tlsConfig,
+		TrustedProxies: proxies,
+		Log:            log,
+		Store:          st,
+		SignupClosed:   *signup == "closed",
+		Importer:       guard.extractor(log),
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -183,7 +193,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	log.Info("serving Margin", "url", "http://"+ln.Addr().String(), "data", *where.data, "signup", *signup, "version", srv.Version())
+	scheme := "http://"
+	if tlsConfig != nil {
+		scheme = "https://"
+	}
+	log.Info("serving Margin", "url", scheme+ln.Addr().String(), "data", *where.data, "signup", *signup, "version", srv.Version())
 	return srv.Serve(ctx, ln)
 }
 

@@ -81,7 +81,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.log.Info("account created", "user", u.ID, "addr", clientAddress(r))
+	s.log.Info("account created", "user", u.ID, "addr", s.clientAddress(r))
 	respond.JSON(w, http.StatusCreated, answerUser(u))
 }
 
@@ -142,7 +142,7 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, name, use
 		}
 		name = u.Name
 	}
-	acct, addr := strings.ToLower(name), clientAddress(r)
+	acct, addr := strings.ToLower(name), s.clientAddress(r)
 	if len(acct) > account.MaxName {
 		acct = acct[:account.MaxName]
 	}
@@ -197,7 +197,7 @@ func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, name, use
 func (s *Server) refuseAttempt(w http.ResponseWriter, r *http.Request, wait time.Duration, first bool, by, key string) {
 	if first {
 		s.log.Warn("security: sign-in attempts locked out", "by", by, "key", key,
-			"addr", clientAddress(r), "for", wait.Round(time.Second))
+			"addr", s.clientAddress(r), "for", wait.Round(time.Second))
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	respond.Error(w, r, respond.Problem{Status: http.StatusTooManyRequests, Code: "rate_limited",
@@ -269,7 +269,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, sess sto
 		return
 	}
 	s.hub.closeUser(sess.UserID, sess.Hash)
-	s.log.Info("password changed", "user", sess.UserID, "addr", clientAddress(r))
+	s.log.Info("password changed", "user", sess.UserID, "addr", s.clientAddress(r))
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -291,6 +291,6 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, sess stor
 	}
 	s.hub.closeUser(sess.UserID, "")
 	s.clearSession(w, r)
-	s.log.Info("account deleted", "user", sess.UserID, "addr", clientAddress(r))
+	s.log.Info("account deleted", "user", sess.UserID, "addr", s.clientAddress(r))
 	w.WriteHeader(http.StatusNoContent)
 }

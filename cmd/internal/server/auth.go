@@ -24,10 +24,10 @@ const (
 )
 
 // secureContext reports whether the browser that sent r treats the page
-// as a secure context: https (directly or, per PublicURL, behind a
-// proxy), or a loopback host.
+// as a secure context: https (directly, or as a trusted proxy or
+// PublicURL says), or a loopback host.
 func (s *Server) secureContext(r *http.Request) bool {
-	if r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://") {
+	if s.isHTTPS(r) || strings.HasPrefix(s.cfg.PublicURL, "https://") {
 		return true
 	}
 	host := r.Host
@@ -176,19 +176,16 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // clientAddress returns the key the sign-in limiter counts r's client
-// under: its IP address, or its /64 for IPv6, where one machine commonly
-// holds a whole /64.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+// under: its IP address (see clientIP: a trusted proxy's word counts), or
+// its /64 for IPv6, where one machine commonly holds a whole /64.
+func (s *Server) clientAddress(r *http.Request) string {
+	ip, ok := s.clientIP(r)
+	if !ok {
+		return r.RemoteAddr
 	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return host
+	if ip.Is4() {
+		return ip.String()
 	}
-	if v4 := ip.To4(); v4 != nil {
-		return v4.String()
-	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	p, _ := ip.Prefix(64) // never fails for IPv6
+	return p.String()
 }

@@ -131,7 +131,7 @@ func (s *Server) origin(r *http.Request) string {
 		return s.cfg.PublicURL
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if s.isHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

@@ -77,5 +77,5 @@ func (s *Server) routes() (http.Handler, error) {
 	if s.cfg.Store != nil {
 		h = s.withTokens(mux, h)
 	}
-	return s.idle.wrap(securityHeaders(contentSecurityPolicy(s.style.hash), h)), nil
+	return s.idle.wrap(securityHeaders(contentSecurityPolicy(s.style.hash), s.isHTTPS, h)), nil
 }

@@ -5,6 +5,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +47,14 @@ type Config struct {
 	PublicURL string
 	// Log receives the server's log lines.
 	Log *slog.Logger
+	// TrustedProxies are the reverse proxies whose Forwarded,
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed: for the
+	// client's address (sign-in limits, logs) and for https (cookies,
+	// HSTS, links). From any other address those headers are ignored.
+	TrustedProxies []netip.Prefix
+	// TLS, when set, makes Serve speak HTTPS with its certificates; its
+	// answers then carry Strict-Transport-Security.
+	TLS *tls.Config
 
 	// Store keeps accounts, sessions and synced objects. Without one the
 	// account and sync routes do not exist (404).
@@ -224,7 +234,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if s.cfg.TLS != nil {
+		srv.TLSConfig = s.cfg.TLS.Clone()
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		s.hub.close()

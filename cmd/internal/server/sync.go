@@ -66,7 +66,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, sess store.Session
 // client id that belongs to another user.
 func (s *Server) clientOwned(w http.ResponseWriter, r *http.Request, userID, clientID string, err error) {
 	s.log.Warn("security: client id of another user", "user", userID, "client_id", clientID,
-		"addr", clientAddress(r), "path", r.URL.Path)
+		"addr", s.clientAddress(r), "path", r.URL.Path)
 	respond.Error(w, r, respond.Problem{Status: http.StatusForbidden, Code: "client_owned",
 		Message: "This device's sync id belongs to another account. Sign out and in again to sync."}, err)
 }
