@@ -47,12 +47,13 @@ const reportViolations = `addEventListener("securitypolicyviolation", e => conso
 	"Content Security Policy violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") +
 	" in " + e.documentURI + " (policy " + e.originalPolicy + ")"), true);`
 
-// allowCSP lets the test's browser meet violations of policies containing
-// policy: a page of another site the test serves with its own policy.
-func (b *browser) allowCSP(policy string) {
+// allowCSP lets the test's browser meet violations whose reports contain
+// one of the texts: on a page of another site the test serves with its
+// own policy.
+func (b *browser) allowCSP(texts ...string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.cspAllowed = append(b.cspAllowed, policy)
+	b.cspAllowed = append(b.cspAllowed, texts...)
 }
 
 // newBrowser starts Chromium for the test; it is closed when the test ends.
@@ -101,6 +102,13 @@ func newBrowser(t *testing.T) *browser {
 		}
 	}()
 	return b
+}
+
+// cspReports returns the violation reports seen so far.
+func (b *browser) cspReports() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.csp...)
 }
 
 // noCSPViolations fails the test for every violation of a policy seen,

@@ -275,7 +275,7 @@ func TestBookmarkletSavesPage(t *testing.T) {
 	b.waitFor(t, box+`.startsWith("Already in your Margin library: The Tide Tables")`)
 
 	// Under a CSP that forbids the request: the import page opens.
-	b.allowCSP("connect-src 'none'")
+	b.allowCSP("connect-src 'none'", "Fetch API cannot load "+p.URL+"/api/import. Refused to connect")
 	b.do(t, chromedp.Navigate(site.URL+"/strict"))
 	b.waitFor(t, `document.body.textContent.includes(`+jsString(seenSentence)+`)`)
 	b.do(t, chromedp.Evaluate[chromedp.Void](`location.href = `+jsString(href), asGesture))
