@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -27,8 +23,6 @@ const (
 	// sides alternate run by run.
 	extractRuns      = 21
 	extractRunsLarge = 15
-	importRuns       = 9
-	importImages     = 10
 	// extractRatio is the target: Margin's median at most this multiple
 	// of the reference's.
 	extractRatio = 1.2
@@ -252,78 +246,6 @@ func scoreWord(s corpus.Score) string {
 	return strings.Join(miss, ", ")
 }
 
-// importFigure times extract.Import of the 150 KB page with ten images
-// from a loopback server (allow-listed): the extractor's share of an
-// import, fetching included; the API and the store add theirs.
-func (b *bench) importFigure(ctx context.Context, page []byte) error {
-	// The images go at the end of the story's body, where go-readability
-	// keeps them, and the page's og:image names the first (an address on
-	// the internet would be looked up, and fail, in every run).
-	var figs strings.Builder
-	for i := range importImages {
-		fmt.Fprintf(&figs, "<figure><img src=\"/img/photo-%d.png\" alt=\"Photo %d\"><figcaption>Photo %d of the meeting.</figcaption></figure>\n", i, i, i)
-	}
-	withImages := strings.Replace(string(page), "</div>\n<div class=\"share-tools\">", figs.String()+"</div>\n<div class=\"share-tools\">", 1)
-	withImages = strings.Replace(withImages, "https://radio-continental.example/img/stoltenberg.jpg", "/img/photo-0.png", 1)
-	if !strings.Contains(withImages, "photo-9.png") || !strings.Contains(withImages, `content="/img/photo-0.png"`) {
-		return errors.New("import: the page's images could not be placed")
-	}
-	images := map[string][]byte{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/a/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(withImages))
-	})
-	mux.HandleFunc("/img/", func(w http.ResponseWriter, r *http.Request) {
-		img, ok := images[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "image/png")
-		_, _ = w.Write(img)
-	})
-	for i := range importImages {
-		images[fmt.Sprintf("/img/photo-%d.png", i)] = noisePNG(uint64(i))
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	e := extract.New(extract.Config{AllowHosts: []string{ln.Addr().String()}})
-	url := "http://" + ln.Addr().String() + "/a/nato-inf-options/29768114.html"
-	b.step("extract: import of the 150 KB page with %d images, %d runs", importImages, importRuns)
-	var times []float64
-	imgBytes := 0
-	for i := 0; i <= importRuns; i++ {
-		start := time.Now()
-		r, err := e.Import(ctx, url)
-		d := float64(time.Since(start).Microseconds()) / 1000
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		if len(r.Images) != importImages {
-			return fmt.Errorf("import: %d images kept, want %d", len(r.Images), importImages)
-		}
-		if i == 0 {
-			imgBytes = 0
-			for _, img := range r.Images {
-				imgBytes += len(img.Data)
-			}
-			continue
-		}
-		times = append(times, d)
-	}
-	s := summarize(times)
-	b.rep.printf("\n  extra: extract.Import of the %d KB page with %d images (%d KB in all) from a loopback server,\n", len(withImages)>>10, importImages, imgBytes>>10)
-	b.rep.printf("         fetching, extraction, conversion and image checks (the API and the store not included):\n")
-	b.rep.printf("         median %s, %s over %d runs\n", ms(s.median), s.spread(), s.n)
-	return nil
-}
-
 // readabilityVersion is the installed reference's version, which must be
 // the one package-lock.json pins.
 func readabilityVersion(dir string) (string, error) {
@@ -354,22 +276,6 @@ func readabilityVersion(dir string) (string, error) {
 		return "", errors.New("the installed Readability " + installed.Version + " is not the pinned " + pinned + "; run npm ci")
 	}
 	return installed.Version, nil
-}
-
-// noisePNG is a 96×96 PNG of pseudo-random pixels (about 27 KB, as a
-// photo would not compress either), a different one for each seed.
-func noisePNG(seed uint64) []byte {
-	rng := rand.New(rand.NewPCG(seed, 0x1a6e))
-	img := image.NewRGBA(image.Rect(0, 0, 96, 96))
-	for i := range img.Pix {
-		img.Pix[i] = byte(rng.IntN(256))
-		if i%4 == 3 {
-			img.Pix[i] = 255
-		}
-	}
-	var b bytes.Buffer
-	_ = png.Encode(&b, img)
-	return b.Bytes()
 }
 
 // browserName is the browser's name and version from its --version line

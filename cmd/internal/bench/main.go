@@ -95,10 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		parts[p] = true
 	}
 
-	// Every part but anchor and extract measures bin/margin.
+	// Every part but anchor measures bin/margin (extract imports through it).
 	needMargin := false
 	for p := range parts {
-		needMargin = needMargin || p != "anchor" && p != "extract"
+		needMargin = needMargin || p != "anchor"
 	}
 	b, err := setup(stdout, stderr, needMargin)
 	if err != nil {

@@ -66,7 +66,8 @@ func (b *bench) sizes(ctx context.Context) error {
 		b.rep.printf("  note: web/app.wasm is newer than its .br or .gz copy; the compressed figures may be stale (run make build)\n")
 	}
 	b.rep.printf("  (Margin: web/app.wasm and the .gz/.br copies the build made; floor: %s, same flags, same precompress)\n", rel(b.root, b.floor.web))
-	b.rep.atMost("brotli app.wasm, Margin / floor", float64(m.brotli)/float64(f.brotli), 1.5)
+	// The import issue lets the app grow to 1.4× (it was 1.5× before).
+	b.rep.atMost("brotli app.wasm, Margin / floor", float64(m.brotli)/float64(f.brotli), 1.4)
 
 	b.rep.printf("\n  Where Margin's WASM goes, by Go package (function bodies in the code section)\n")
 	return b.packageSizes(ctx, marginWasm)

@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"margin/app/client"
 	msync "margin/app/sync"
 )
 
@@ -59,34 +56,10 @@ func importError(t *testing.T, b *browser) string {
 	return eval[string](t, b, `document.querySelector("#import-error").innerText`)
 }
 
-// serverArticles pulls the user's objects and returns the ids of the live
-// articles among them.
+// serverArticles returns the ids of the user's live articles on the server.
 func serverArticles(t *testing.T, base, name string) []string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c := client.New(base)
-	if _, err := c.SignIn(ctx, name, testPassword); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	var cursor int64
-	for range 100 {
-		page, err := c.Pull(ctx, "c_e2e_articles_"+name, cursor, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range page.Changes {
-			if r.Kind == msync.KindArticle && r.Deleted == 0 {
-				ids = append(ids, r.ID)
-			}
-		}
-		if !page.HasMore {
-			break
-		}
-		cursor = page.Cursor
-	}
-	return ids
+	return serverObjects(t, base, name, msync.KindArticle)
 }
 
 // TestPasteMarkdownOfflineThenSync: a guest pastes Markdown with no

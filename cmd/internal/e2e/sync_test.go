@@ -144,8 +144,17 @@ func hasMark(id string) string {
 }
 
 // serverAnnotations pulls everything of the user's from the server with
-// a client of its own and returns the live annotations' ids.
+// a client of its own and returns the live annotations' ids, sorted.
 func serverAnnotations(t *testing.T, base, name string) []string {
+	t.Helper()
+	ids := serverObjects(t, base, name, msync.KindAnnotation)
+	slices.Sort(ids)
+	return ids
+}
+
+// serverObjects signs in as the user with a client of its own, pulls
+// everything of theirs and returns the ids of the live objects of kind.
+func serverObjects(t *testing.T, base, name string, kind msync.Kind) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -156,12 +165,12 @@ func serverAnnotations(t *testing.T, base, name string) []string {
 	var ids []string
 	var cursor int64
 	for range 100 {
-		page, err := c.Pull(ctx, "c_e2e_reader_"+name, cursor, 0)
+		page, err := c.Pull(ctx, "c_e2e_"+string(kind)+"_"+name, cursor, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range page.Changes {
-			if r.Kind == msync.KindAnnotation && r.Deleted == 0 {
+			if r.Kind == kind && r.Deleted == 0 {
 				ids = append(ids, r.ID)
 			}
 		}
@@ -170,7 +179,6 @@ func serverAnnotations(t *testing.T, base, name string) []string {
 		}
 		cursor = page.Cursor
 	}
-	slices.Sort(ids)
 	return ids
 }
 
