@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"html"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -169,7 +171,8 @@ func isLong(text string) bool {
 // they are not shown there. It is always on the page, so its observer
 // sees every change.
 func (r *Reader) renderMargin() app.UI {
-	aside := app.Aside().Class("margin-notes").ID("margin-notes").Attr("aria-label", "Notes in the margin")
+	aside := app.Aside().Class("margin-notes").ID("margin-notes").Attr("aria-label", "Notes in the margin").
+		OnClick(r.noteClicked).OnKeyDown(r.noteKey)
 	if !r.ann.room.OK || r.art == nil {
 		r.ann.marginIDs = r.ann.marginIDs[:0]
 		return aside
@@ -217,7 +220,6 @@ func (r *Reader) renderMarginNote(p *placed) app.UI {
 		Long:  isLong(text),
 		More:  r.ann.more[id],
 		Sel:   id == r.ann.selNote,
-		r:     r,
 	}
 }
 
@@ -230,8 +232,6 @@ type marginNote struct {
 
 	ID, Color, HTML, Quote       string
 	Draft, Bare, Long, More, Sel bool
-
-	r *Reader
 }
 
 func (m *marginNote) Render() app.UI {
@@ -250,42 +250,65 @@ func (m *marginNote) Render() app.UI {
 	return app.Div().Class(class).DataSet("id", id).Attr("data-sel", sel).Attr("data-clamp", clamp).
 		Attr("role", "note").Attr("tabindex", 0).
 		Attr("aria-label", "Note on “"+m.Quote+"”").
-		OnClick(func(ctx app.Context, e app.Event) {
-			if e.Get("target").Call("closest", "a, button").Truthy() {
-				return
-			}
-			m.r.selectNote(ctx, id)
-		}, app.EventScope(id)).
-		OnKeyDown(func(ctx app.Context, e app.Event) {
-			if e.Get("key").String() == "Enter" && e.Get("target").Equal(e.Get("currentTarget")) {
-				e.PreventDefault()
-				m.r.openEditor(ctx, id)
-			}
-		}, app.EventScope(id)).
-		Body(
-			app.If(m.Draft, func() app.UI {
-				return app.P().Class("draft-label").Text("Draft, not saved")
-			}),
-			app.Div().Class("mnote-text").Body(app.Raw(m.HTML)),
-			app.Div().Class("mnote-actions").Body(
-				app.If(m.Long, func() app.UI {
-					label := "more"
-					if m.More {
-						label = "less"
-					}
-					return app.Button().Class("link-button mnote-more").Attr("aria-expanded", m.More).Text(label).
-						OnClick(func(ctx app.Context, e app.Event) {
-							r := m.r
-							if r.ann.more == nil {
-								r.ann.more = map[string]bool{}
-							}
-							r.ann.more[id] = !r.ann.more[id]
-						}, app.EventScope(id))
-				}),
-				app.Button().Class("link-button mnote-edit").Text("Edit").Attr("aria-label", "Edit the note on “"+m.Quote+"”").
-					OnClick(func(ctx app.Context, e app.Event) { m.r.openEditor(ctx, id) }, app.EventScope(id)),
-			),
-		)
+		Body(app.Raw(m.inner()))
+}
+
+// inner is what the note holds, as one piece of HTML: the browser parses
+// it at once, where building it element by element would cost hundreds of
+// notes many calls into the browser each.
+func (m *marginNote) inner() string {
+	var b strings.Builder
+	b.WriteString(`<div class="mnote-inner">`)
+	if m.Draft {
+		b.WriteString(`<p class="draft-label">Draft, not saved</p>`)
+	}
+	b.WriteString(`<div class="mnote-text">` + m.HTML + `</div><div class="mnote-actions">`)
+	if m.Long {
+		label := "more"
+		if m.More {
+			label = "less"
+		}
+		b.WriteString(`<button class="link-button mnote-more" aria-expanded="` + strconv.FormatBool(m.More) + `">` + label + `</button>`)
+	}
+	b.WriteString(`<button class="link-button mnote-edit" aria-label="` + html.EscapeString("Edit the note on “"+m.Quote+"”") + `">Edit</button></div></div>`)
+	return b.String()
+}
+
+// noteClicked handles a click on a note in the margin, for every note at
+// once: a listener on each of hundreds of notes costs their first render
+// more than the notes themselves.
+func (r *Reader) noteClicked(ctx app.Context, e app.Event) {
+	t := e.Get("target")
+	n := t.Call("closest", marginSel+" > .mnote:not(.note-editor)")
+	if !n.Truthy() {
+		return
+	}
+	id := n.Get("dataset").Get("id").String()
+	switch {
+	case t.Call("closest", ".mnote-more").Truthy():
+		if r.ann.more == nil {
+			r.ann.more = map[string]bool{}
+		}
+		r.ann.more[id] = !r.ann.more[id]
+		// The note's content is drawn again: the button keeps the focus.
+		r.afterRender(ctx, func() { browser.FocusQuietly(marginSel + ` > [data-id="` + id + `"] .mnote-more`) })
+	case t.Call("closest", ".mnote-edit").Truthy():
+		r.openEditor(ctx, id)
+	case t.Call("closest", "a, button").Truthy():
+	default:
+		r.selectNote(ctx, id)
+	}
+}
+
+// noteKey opens the editor of the note in the margin that has the focus
+// when Enter is pressed on it.
+func (r *Reader) noteKey(ctx app.Context, e app.Event) {
+	t := e.Get("target")
+	if e.Get("key").String() != "Enter" || !t.Call("matches", marginSel+" > .mnote:not(.note-editor)").Bool() {
+		return
+	}
+	e.PreventDefault()
+	r.openEditor(ctx, t.Get("dataset").Get("id").String())
 }
 
 // selectNote makes the note of id the one that stands at its passage.
