@@ -46,10 +46,23 @@ type importBox struct {
 	// signIn offers to sign in after the error: importing a page needs
 	// an account.
 	signIn bool
-	stop   func()
+	// had is the article an address led to that the library already
+	// holds: the box offers it, or a fresh copy, instead of a second one.
+	had *hadArticle
+	// own is the box's own context, from its mount: work started from a
+	// button the same render removes must not run under the button's,
+	// which go-app ends with the button.
+	own  app.Context
+	stop func()
+}
+
+// hadArticle is an article the library already held for an address.
+type hadArticle struct {
+	url, id, title string
 }
 
 func (b *importBox) OnMount(ctx app.Context) {
+	b.own = ctx
 	if b.dev == nil {
 		return
 	}
@@ -76,7 +89,7 @@ func (b *importBox) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	if u, ok := webAddress(b.text); ok {
-		b.importURL(ctx, u)
+		b.importURL(ctx, u, false)
 		return
 	}
 	src := b.text
@@ -89,8 +102,9 @@ func (b *importBox) submit(ctx app.Context, e app.Event) {
 
 // importURL has the server fetch the page at u, showing progress; a guest
 // is asked to sign in, and an offline device keeps the address for later.
-func (b *importBox) importURL(ctx app.Context, u string) {
-	b.err, b.signIn = "", false
+// Unless fresh, a page already in the library is offered, not copied.
+func (b *importBox) importURL(ctx app.Context, u string, fresh bool) {
+	b.err, b.signIn, b.had = "", false, nil
 	if _, ok := b.dev.User(); !ok {
 		if !browser.Online() {
 			b.queue(u)
@@ -107,7 +121,7 @@ func (b *importBox) importURL(ctx app.Context, u string) {
 	b.busy, b.cancel = "Fetching the page…", cancel
 	dev := b.dev
 	ctx.Async(func() {
-		s, _, err := dev.Import(c, u, false)
+		s, existing, err := dev.Import(c, u, fresh)
 		cancelled := c.Err() == context.Canceled
 		cancel()
 		ctx.Dispatch(func(ctx app.Context) {
@@ -120,12 +134,40 @@ func (b *importBox) importURL(ctx app.Context, u string) {
 			case err != nil:
 				app.Logf("ui: %v", err)
 				b.err, b.signIn = importProblem(err)
+			case existing:
+				b.had = &hadArticle{url: u, id: s.ID, title: s.Meta.Title}
 			default:
 				b.text = ""
 				browser.GoTo(articleHref(s.ID))
 			}
 		})
 	})
+}
+
+// importFresh imports the page the library already held once more, as a
+// copy of its own.
+func (b *importBox) importFresh(ctx app.Context, e app.Event) {
+	if b.had != nil && b.busy == "" && b.dev != nil {
+		b.importURL(b.own, b.had.url, true)
+	}
+}
+
+// renderHad offers the article the library already holds for the address.
+func (b *importBox) renderHad() app.UI {
+	h := b.had
+	if h == nil {
+		return nil
+	}
+	title := h.title
+	if title == "" {
+		title = "This page"
+	}
+	return app.Div().Class("import-had").ID("import-had").Attr("role", "status").Body(
+		app.Span().Text("“"+title+"” is already in your library. "),
+		app.A().ID("import-open").Href(articleHref(h.id)).Text("Open it"),
+		app.Text(" or "),
+		app.Button().Class("link-button").ID("import-fresh").Type("button").Text("import a fresh copy").OnClick(b.importFresh),
+	)
 }
 
 // importProblem is the sentence for a failed import, and whether signing
@@ -220,7 +262,7 @@ func (b *importBox) Render() app.UI {
 					Placeholder("Paste a link or an article").
 					Attr("autocomplete", "off").Attr("spellcheck", false).
 					Disabled(busy).Text(b.text).
-					OnInput(func(ctx app.Context, e app.Event) { b.text = ctx.JSSrc().Get("value").String() }).
+					OnInput(func(ctx app.Context, e app.Event) { b.text, b.had = ctx.JSSrc().Get("value").String(), nil }).
 					OnKeyDown(func(ctx app.Context, e app.Event) {
 						// Enter adds an address; a paste keeps its lines.
 						if e.Get("key").String() == "Enter" && !e.Get("shiftKey").Bool() {
@@ -256,6 +298,7 @@ func (b *importBox) Render() app.UI {
 				}),
 			)
 		}),
+		b.renderHad(),
 		b.renderQueue(),
 	)
 }

@@ -33,6 +33,21 @@ func TestImportByAddressFromTheBox(t *testing.T) {
 	b.do(t, chromedp.Evaluate[chromedp.Void](`goappNav("/")`))
 	b.waitFor(t, `[...document.querySelectorAll(".card-link")].some(a => a.getAttribute("href") === "/a/`+id+`")`)
 
+	// The same page again, behind a tracking parameter: the box offers
+	// the article it has, and a fresh copy on request.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`pasteInto(`+jsString(site.URL+"/keeper?utm_source=newsletter")+`)`))
+	b.waitFor(t, `!!document.querySelector("#import-had")`)
+	if got := eval[string](t, b, `document.querySelector("#import-open").getAttribute("href")`); got != "/a/"+id {
+		t.Errorf("the box offers %q, want /a/%s", got, id)
+	}
+	if eval[string](t, b, `location.pathname`) != "/" {
+		t.Error("an address already in the library opened a page instead of saying so")
+	}
+	shots(t, b, "library-import-had", 900)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`document.querySelector("#import-fresh").click()`))
+	b.waitFor(t, `location.pathname.startsWith("/a/u") && location.pathname !== "/a/`+id+`"`)
+	b.waitFor(t, `(document.querySelector("article.reader-article") || {innerText: ""}).innerText.includes(`+jsString(importedSentence)+`)`)
+
 	// A page that is not there: the server's sentence.
 	openLibrary(t, b, p.URL)
 	b.do(t, chromedp.Evaluate[chromedp.Void](`pasteInto(`+jsString(site.URL+"/gone")+`)`))
