@@ -54,29 +54,9 @@ func (s *db) PutArticle(ctx context.Context, userID, id string, doc json.RawMess
 	}
 	var out OwnArticle
 	err := s.write(ctx, "put article", func(tx *sql.Tx) error {
-		st := &pushState{userID: userID, clientID: ServerClient, now: ms(now),
-			records: map[msync.Key]*msync.Record{}, foreign: map[string]bool{}, stamped: map[msync.Key]bool{}}
-		if err := tx.QueryRowContext(ctx, "SELECT change_seq FROM users WHERE id = $1"+s.forUpdate, userID).Scan(&st.seq); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
+		st, err := s.serverEdit(ctx, tx, userID, &m, now, func(*msync.Record) error { return nil })
+		if err != nil {
 			return err
-		}
-		start := st.seq
-		if err := st.load(ctx, tx, []msync.Key{m.Key()}); err != nil {
-			return err
-		}
-		var res PushResult
-		if r := st.apply(&m, nil, &res); r.Status == msync.StatusRejected {
-			return ErrDeleted
-		}
-		if err := st.flush(ctx, tx); err != nil {
-			return err
-		}
-		if st.seq != start {
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET change_seq = $2 WHERE id = $1", userID, st.seq); err != nil {
-				return err
-			}
 		}
 		rec := st.records[m.Key()]
 		if rec == nil {
@@ -108,32 +88,13 @@ func (s *db) DeleteArticle(ctx context.Context, userID, id string, now time.Time
 		return fmt.Errorf("store: delete article %.64q: %w", id, ErrNotFound)
 	}
 	err := s.write(ctx, "delete article", func(tx *sql.Tx) error {
-		st := &pushState{userID: userID, clientID: ServerClient, now: ms(now),
-			records: map[msync.Key]*msync.Record{}, foreign: map[string]bool{}, stamped: map[msync.Key]bool{}}
-		if err := tx.QueryRowContext(ctx, "SELECT change_seq FROM users WHERE id = $1"+s.forUpdate, userID).Scan(&st.seq); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
+		_, err := s.serverEdit(ctx, tx, userID, &m, now, func(cur *msync.Record) error {
+			if cur == nil || cur.Deleted != 0 {
 				return ErrNotFound
 			}
-			return err
-		}
-		start := st.seq
-		if err := st.load(ctx, tx, []msync.Key{m.Key()}); err != nil {
-			return err
-		}
-		if cur := st.records[m.Key()]; cur == nil || cur.Deleted != 0 {
-			return ErrNotFound
-		}
-		var res PushResult
-		st.apply(&m, nil, &res)
-		if err := st.flush(ctx, tx); err != nil {
-			return err
-		}
-		if st.seq != start {
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET change_seq = $2 WHERE id = $1", userID, st.seq); err != nil {
-				return err
-			}
-		}
-		return nil
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete article %s: %w", id, err)
@@ -301,4 +262,41 @@ func indexExisting(ctx context.Context, tx querier) error {
 		}
 	}
 	return nil
+}
+
+// serverEdit applies m, an edit by ServerClient at now, to the user's
+// objects inside tx as a push would: the user's row is locked, the object
+// loaded and shown to check (nil when there is none), then the edit
+// applied and the user's change sequence moved on. An upsert onto a
+// deleted object is ErrDeleted. It returns the push's state, whose
+// records hold what was written.
+func (s *db) serverEdit(ctx context.Context, tx *sql.Tx, userID string, m *msync.Mutation, now time.Time, check func(cur *msync.Record) error) (*pushState, error) {
+	st := &pushState{userID: userID, clientID: ServerClient, now: ms(now),
+		records: map[msync.Key]*msync.Record{}, foreign: map[string]bool{}, stamped: map[msync.Key]bool{}}
+	if err := tx.QueryRowContext(ctx, "SELECT change_seq FROM users WHERE id = $1"+s.forUpdate, userID).Scan(&st.seq); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	start := st.seq
+	if err := st.load(ctx, tx, []msync.Key{m.Key()}); err != nil {
+		return nil, err
+	}
+	if err := check(st.records[m.Key()]); err != nil {
+		return nil, err
+	}
+	var res PushResult
+	if r := st.apply(m, nil, &res); r.Status == msync.StatusRejected && m.Op == msync.OpUpsert {
+		return nil, ErrDeleted
+	}
+	if err := st.flush(ctx, tx); err != nil {
+		return nil, err
+	}
+	if st.seq != start {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET change_seq = $2 WHERE id = $1", userID, st.seq); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
 }
