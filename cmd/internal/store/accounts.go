@@ -57,14 +57,7 @@ func (s *db) user(ctx context.Context, col, v string) (User, error) {
 // SetPassword replaces a user's password hash.
 func (s *db) SetPassword(ctx context.Context, userID, passwordHash string) error {
 	err := s.write(ctx, "set password", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $2 WHERE id = $1", userID, passwordHash)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, "UPDATE users SET password_hash = $2 WHERE id = $1", userID, passwordHash)
 	})
 	if err != nil {
 		return fmt.Errorf("store: set password: %w", err)
@@ -90,14 +83,7 @@ func (s *db) DeleteUser(ctx context.Context, userID string) error {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM users WHERE id = $1", userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, "DELETE FROM users WHERE id = $1", userID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete user: %w", err)
@@ -178,6 +164,19 @@ func (s *db) DeleteSessions(ctx context.Context, userID, keep string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete sessions: %w", err)
+	}
+	return nil
+}
+
+// execOne runs a statement that must change a row: none changed is
+// ErrNotFound.
+func execOne(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
 	}
 	return nil
 }

@@ -115,14 +115,7 @@ func (s *db) TokenByHash(ctx context.Context, hash string, now time.Time) (Token
 // none, is ErrNotFound.
 func (s *db) DeleteToken(ctx context.Context, userID, id string) error {
 	err := s.write(ctx, "delete token", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = $1 AND id = $2", userID, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, "DELETE FROM api_tokens WHERE user_id = $1 AND id = $2", userID, id)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete token: %w", err)
