@@ -62,8 +62,14 @@ func freeAddr(t *testing.T) string {
 // killed when the test ends if it still runs.
 func start(t *testing.T, data string, env []string, args ...string) *proc {
 	t.Helper()
+	return launch(t, "http", &http.Client{Timeout: 2 * time.Second}, data, env, args...)
+}
+
+// launch is start for a server reached at scheme with hc.
+func launch(t *testing.T, scheme string, hc *http.Client, data string, env []string, args ...string) *proc {
+	t.Helper()
 	addr := freeAddr(t)
-	p := &proc{URL: "http://" + addr, log: &apitest.LogBuffer{}, done: make(chan struct{})}
+	p := &proc{URL: scheme + "://" + addr, log: &apitest.LogBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--addr", addr, "--data", data}, args...)...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
@@ -80,7 +86,6 @@ func start(t *testing.T, data string, env []string, args ...string) *proc {
 			t.Logf("server log:\n%s", p.log.String())
 		}
 	})
-	hc := &http.Client{Timeout: 2 * time.Second}
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		resp, err := hc.Get(p.URL + "/healthz")
 		if err == nil {

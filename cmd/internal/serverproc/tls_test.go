@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,43 +67,9 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 // answers /healthz over https.
 func startTLS(t *testing.T, data, certFile, keyFile string, pool *x509.CertPool) (*proc, *http.Client) {
 	t.Helper()
-	addr := freeAddr(t)
-	p := &proc{URL: "https://" + addr, log: &apitest.LogBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(binary(t), "serve", "--addr", addr, "--data", data, "--tls-cert", certFile, "--tls-key", keyFile)
-	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		p.kill()
-		if t.Failed() {
-			t.Logf("server log:\n%s", p.log.String())
-		}
-	})
 	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		resp, err := hc.Get(p.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p, hc
-			}
-		}
-		select {
-		case <-p.done:
-			t.Fatalf("server exited before answering: %v\n%s", p.err, p.log.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not answer /healthz over https in 20 s\n%s", p.log.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return launch(t, "https", hc, data, nil, "--tls-cert", certFile, "--tls-key", keyFile), hc
 }
 
 // "margin serve --tls-cert --tls-key" speaks HTTPS itself: answers carry
